@@ -1,0 +1,51 @@
+import type { Entity } from './entity.js';
+import type { Origin } from './event.js';
+
+/** Falco's priorities, most severe first. */
+export const PRIORITIES = [
+  'Emergency',
+  'Alert',
+  'Critical',
+  'Error',
+  'Warning',
+  'Notice',
+  'Informational',
+  'Debug',
+] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Maps any spelling Falco or falcosidekick uses (`warning`, `INFO`, `Info`) to the canonical one. */
+export function parsePriority(raw: string): Priority | undefined {
+  const p = raw.toLowerCase();
+  if (p === 'info') return 'Informational';
+  return PRIORITIES.find((x) => x.toLowerCase() === p);
+}
+
+/**
+ * A suspicious activity (contracts.md `signals[]`): one detection on one event. `source` is the
+ * rule source (`syscall`, `k8s_audit`, `aws_cloudtrail`...) for rule and Falco signals, or
+ * `anomaly` / `intel`.
+ */
+export interface Signal {
+  readonly id: string;
+  readonly rule: string;
+  readonly source: string;
+  readonly priority: Priority;
+  readonly time: string;
+  readonly timeMs: number;
+  readonly tags: readonly string[];
+  readonly entities: readonly Entity[];
+  readonly techniques: readonly string[];
+  readonly input: Origin;
+  /** The normalized event it was raised on. */
+  readonly eventId: string;
+  /** The rendered output text (Falco's `output`), when there is one. */
+  readonly output?: string;
+}
+
+const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;
+
+/** ATT&CK technique ids among rule tags (Falco tags them as `T1059.004`, `mitre_...` for tactics). */
+export function techniquesFromTags(tags: readonly string[]): string[] {
+  return tags.filter((t) => TECHNIQUE.test(t));
+}
