@@ -1,1 +1,81 @@
-export async function main(argv: string[]): Promise<number> { console.log("hi", argv); return 0; }
+/**
+ * The `vigil` command line (contracts.md). Commands are listed explicitly in `createProgram`;
+ * `main` returns the exit status instead of exiting, so tests can run it in-process.
+ */
+
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { INPUT_FORMATS } from '../core/event.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { benchCommand } from './commands/bench.js';
+import { demoCommand } from './commands/demo.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
+  const program = new Command('vigil')
+    .description('Vigil: smart cloud detection and response over Falco, Tetragon, Kubernetes audit and CloudTrail telemetry')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+
+  program
+    .command('analyze')
+    .description('detect suspicious activity, threats and attacks in telemetry files (offline)')
+    .argument('<path...>', 'files or directories (recursive); - for standard input; .gz accepted')
+    .addOption(new Option('--format <format>', 'input format, detected per file and record when auto').choices(['auto', ...INPUT_FORMATS]).default('auto'))
+    .addOption(new Option('--output <output>', 'report format').choices(['table', 'json', 'jsonl']).default('table'))
+    .option('--no-progress', 'no progress lines on standard error')
+    .action(async (paths: string[], opts: { format: string; output: string; progress: boolean }) => {
+      setStatus(await analyzeCommand(paths, opts, io));
+    });
+
+  program
+    .command('bench')
+    .description('measure throughput (decode: normalizing vs plain JSON.parse of the same lines)')
+    .argument('[target]', 'what to measure', 'decode')
+    .option('--json', 'print the figures as JSON')
+    .option('--records <n>', 'number of records in the generated workload', '200000')
+    .option('--rounds <n>', 'timed rounds (the best is kept)', '5')
+    .option('--input <path...>', 'measure over these files instead of the generated workload')
+    .action(async (target: string, opts: { json?: boolean; records: string; rounds: string; input?: string[] }) => {
+      setStatus(await benchCommand(target, opts, io));
+    });
+
+  program
+    .command('demo')
+    .description('what `npm start` runs: analyze the bundled demo telemetry and show the result')
+    .action(async () => {
+      setStatus(await demoCommand(io));
+    });
+
+  return program;
+}
+
+/** Runs the command line; resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let status = EXIT_OK;
+  const program = createProgram(io, (code) => {
+    status = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+  }
+  return status;
+}

@@ -1,4 +1,4 @@
-import type { DecodeResult, Origin, SourceKind, VigilEvent } from './event.js';
+import type { DecodeResult, InputFormat, Origin, VigilEvent } from './event.js';
 import type { JsonObject } from './json.js';
 
 /** What a decoder gets besides the record. */
@@ -13,7 +13,8 @@ export interface DecodeContext {
  * synchronous (the hot path); stateful enrichment such as the process tree happens after them.
  */
 export interface SourceDecoder {
-  readonly kind: SourceKind;
+  /** The format it reads; for the four sources this is also the events' `source`. */
+  readonly kind: InputFormat;
   /**
    * A cheap shape test on a parsed object, used by auto-detection. It must not accept another
    * format's records: detectors are tried in the order of the registration list.

@@ -4,6 +4,10 @@ import type { Entity, Relation } from './entity.js';
 export const SOURCE_KINDS = ['falco', 'tetragon', 'k8saudit', 'cloudtrail'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
+/** What `--format` accepts besides `auto`: the four sources, and Vigil's own normalized events. */
+export const INPUT_FORMATS = [...SOURCE_KINDS, 'vigil'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
 /** Where a record came from: a file (or `-` for stdin, or an API request id) and its 1-based line. */
 export interface Origin {
   readonly path: string;

@@ -1,0 +1,51 @@
+// Lint: typescript-eslint, plus the import boundaries of docs/architecture.md: imports point
+// toward src/core, sources never import each other, nothing below the CLI imports it, no cycles.
+import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const SOURCES = ['falco', 'tetragon', 'k8saudit', 'cloudtrail', 'vigil'];
+
+/** Each zone: files under `target` may not import from `from`, except the `except` paths (relative to `from`). */
+const zones = [
+  { target: './src/core', from: './src', except: ['./core'], message: 'src/core imports nothing of the project: everything points toward it.' },
+  { target: './src/transports', from: './src', except: ['./core', './transports'], message: 'transports know only core.' },
+  ...SOURCES.map((k) => ({
+    target: `./src/sources/${k}`,
+    from: './src',
+    except: ['./core', `./sources/${k}`],
+    message: 'a source imports only core, never another source or a later stage.',
+  })),
+  { target: './src/pipeline', from: './src', except: ['./core', './sources', './transports', './pipeline'], message: 'the pipeline wires core, sources and transports.' },
+  { target: './src/bench', from: './src/cli', message: 'nothing imports the CLI.' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.vigil/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.js'],
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })] },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-default-export': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Named exports only.' },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    rules: { 'import-x/no-default-export': 'off', 'no-restricted-syntax': 'off' },
+  },
+);

@@ -1,0 +1,156 @@
+/**
+ * Turns cut records (text + position) into normalized events: parse, unwrap containers and
+ * envelopes, pick the decoder (forced format, or detection per record with the file's last
+ * format tried first), decode, and pass the event through its source's per-run state. Nothing
+ * here throws for bad input: every problem becomes a RecordError with input, line and code.
+ */
+
+import type { SourceDecoder, SourceState } from '../core/decoder.js';
+import type { ErrorCode, RecordError } from '../core/errors.js';
+import { messageOf } from '../core/errors.js';
+import type { InputFormat, Origin, VigilEvent } from '../core/event.js';
+import { isObject, type JsonObject } from '../core/json.js';
+import type { Clock } from '../core/time.js';
+
+export type FormatOption = InputFormat | 'auto';
+
+/** One outcome of decoding. */
+export type Decoded =
+  | { readonly type: 'event'; readonly event: VigilEvent }
+  | { readonly type: 'error'; readonly error: RecordError }
+  | { readonly type: 'skip'; readonly origin: Origin; readonly reason: string };
+
+export interface RecordDecoderOptions {
+  readonly decoders: readonly SourceDecoder[];
+  readonly format: FormatOption;
+  readonly clock: Clock;
+}
+
+/** Members under which other tools wrap a record: EventBridge `detail`, shippers' `log`, Falco docs' `alert`. */
+const ENVELOPE_KEYS = ['detail', 'alert', 'log', 'event', 'record'] as const;
+
+/**
+ * Creates the decoder for one run. It keeps the per-source state (process tree...) for the run
+ * and remembers the last format seen per input, so detection usually costs one check.
+ */
+export function createRecordDecoder(options: RecordDecoderOptions) {
+  const { decoders, format, clock } = options;
+  const forced = format === 'auto' ? undefined : decoders.find((d) => d.kind === format);
+  if (format !== 'auto' && forced === undefined) throw new Error(`no decoder for format ${format}`);
+  const states = new Map<SourceDecoder, SourceState | undefined>();
+  const lastByInput = new Map<string, SourceDecoder>();
+
+  function stateOf(d: SourceDecoder): SourceState | undefined {
+    if (!states.has(d)) states.set(d, d.createState?.());
+    return states.get(d);
+  }
+
+  function pick(record: JsonObject, input: string): SourceDecoder | undefined {
+    if (forced !== undefined) return forced.detect(record) ? forced : undefined;
+    const last = lastByInput.get(input);
+    if (last !== undefined && last.detect(record)) return last;
+    for (const d of decoders) {
+      if (d !== last && d.detect(record)) {
+        lastByInput.set(input, d);
+        return d;
+      }
+    }
+    return undefined;
+  }
+
+  function error(origin: Origin, code: ErrorCode, message: string, field?: string): Decoded {
+    const e: RecordError = field === undefined
+      ? { input: origin.path, line: origin.line, code, message }
+      : { input: origin.path, line: origin.line, code, message, field };
+    return { type: 'error', error: e };
+  }
+
+  function decodeObject(record: JsonObject, origin: Origin, out: Decoded[]): void {
+    let target = record;
+    let d = pick(record, origin.path);
+    if (d === undefined) {
+      for (const key of ENVELOPE_KEYS) {
+        const inner = record[key];
+        if (isObject(inner)) {
+          d = pick(inner, origin.path);
+          if (d !== undefined) {
+            target = inner;
+            break;
+          }
+        }
+      }
+    }
+    if (d === undefined) {
+      const what = forced === undefined ? 'any known format (falco, tetragon, k8saudit, cloudtrail, vigil)' : `the ${forced.kind} format`;
+      out.push(error(origin, 'RECORD_UNRECOGNISED', `record is not in ${what}`));
+      return;
+    }
+    let result;
+    try {
+      result = d.decode(target, { origin, observedMs: clock.nowMs() });
+    } catch (err) {
+      out.push(error(origin, 'INTERNAL', `decoder ${d.kind} failed: ${messageOf(err)}`));
+      return;
+    }
+    if (result.ok) {
+      const state = stateOf(d);
+      let event = result.event;
+      if (state !== undefined) {
+        try {
+          event = state.observe(event);
+        } catch (err) {
+          out.push(error(origin, 'INTERNAL', `${d.kind} state failed: ${messageOf(err)}`));
+          return;
+        }
+      }
+      out.push({ type: 'event', event });
+    } else if (result.skip) {
+      out.push({ type: 'skip', origin, reason: result.reason });
+    } else {
+      out.push(error(origin, result.code as ErrorCode, result.message, result.field));
+    }
+  }
+
+  function decodeValue(value: unknown, origin: Origin, out: Decoded[], nested: boolean): void {
+    if (Array.isArray(value)) {
+      if (nested) {
+        out.push(error(origin, 'RECORD_NOT_OBJECT', 'record is an array nested inside an array'));
+        return;
+      }
+      for (const v of value) decodeValue(v, origin, out, true);
+      return;
+    }
+    if (!isObject(value)) {
+      out.push(error(origin, 'RECORD_NOT_OBJECT', `record is a ${value === null ? 'null' : typeof value}, not a JSON object`));
+      return;
+    }
+    // A whole CloudTrail file or EventList on one line of a JSON-lines input.
+    const records = value['Records'];
+    if (Array.isArray(records)) return decodeValue(records, origin, out, false);
+    const items = value['items'];
+    if (value['kind'] === 'EventList' && Array.isArray(items)) return decodeValue(items, origin, out, false);
+    decodeObject(value, origin, out);
+  }
+
+  return {
+    /** Decodes the record text found at `origin`, appending outcomes to `out`. */
+    decodeText(text: string, origin: Origin, out: Decoded[]): void {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        out.push(error(origin, 'JSON_SYNTAX', `invalid JSON: ${messageOf(err)}`));
+        return;
+      }
+      decodeValue(value, origin, out, false);
+    },
+    /** Total entries held by the sources' states. */
+    stateSize(): number {
+      let n = 0;
+      for (const s of states.values()) n += s?.size ?? 0;
+      return n;
+    },
+  };
+}
+
+export type RecordDecoder = ReturnType<typeof createRecordDecoder>;

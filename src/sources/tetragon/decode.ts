@@ -1,0 +1,183 @@
+import { skip, type DecodeContext } from '../../core/decoder.js';
+import { EntitySet } from '../../core/entity.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { DecodeResult, VigilEvent } from '../../core/event.js';
+import { stableId } from '../../core/hash.js';
+import { arr, isObject, str, type JsonObject } from '../../core/json.js';
+import { parseTime, type EventTime } from '../../core/time.js';
+import { actionFor } from './action.js';
+import { scanArgs, type ArgScan } from './args.js';
+import { AGENT_EVENT_TYPES, MAX_ANCESTORS, TEST_EVENT_TYPE } from './constants.js';
+import { eventKeys } from './detect.js';
+import { addFile, addNode, addRelative, addRemoteIp, addSubject } from './entities.js';
+import { readProcess, type ProcessFacts } from './process-fields.js';
+
+type Failure = Extract<DecodeResult, { skip: false }>;
+
+/** A rejection (the core `reject`, typed narrowly so helpers can return it beside values). */
+function fail(code: ErrorCode, message: string, field?: string): Failure {
+  return field === undefined ? { ok: false, skip: false, code, message } : { ok: false, skip: false, code, message, field };
+}
+
+/** The envelope fields every event type shares. */
+interface Envelope {
+  readonly type: string;
+  readonly body: JsonObject;
+  readonly time: EventTime;
+  readonly node?: string;
+  readonly cluster?: string;
+}
+
+/** An optional string member: absent is fine, another type is an error naming the field. */
+function optionalString(o: JsonObject, key: string, field: string): string | undefined | Failure {
+  const v = o[key];
+  if (v === undefined || v === null || v === '') return undefined;
+  return typeof v === 'string' ? v : fail('FIELD_TYPE', `${field} must be a string, got ${typeName(v)}`, field);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'array' : typeof v;
+}
+
+function isFailure(v: unknown): v is Failure {
+  return isObject(v) && v['ok'] === false;
+}
+
+function readTime(record: JsonObject): EventTime | Failure {
+  const raw = record['time'];
+  if (raw === undefined || raw === null) return fail('TIME_INVALID', 'time is missing', 'time');
+  if (typeof raw !== 'string') return fail('TIME_INVALID', `time must be an RFC 3339 string, got ${typeName(raw)}`, 'time');
+  const t = parseTime(raw);
+  return t ?? fail('TIME_INVALID', `time is not an RFC 3339 timestamp: ${raw.slice(0, 64)}`, 'time');
+}
+
+function readEnvelope(record: JsonObject): Envelope | Failure {
+  const keys = eventKeys(record);
+  const [type] = keys;
+  if (type === undefined) return fail('RECORD_UNRECOGNISED', 'no Tetragon event key (process_exec, process_kprobe, ...)');
+  if (keys.length > 1) return fail('RECORD_UNRECOGNISED', `several Tetragon event keys in one record: ${keys.slice(0, 4).join(', ')}`);
+  const body = record[type];
+  if (!isObject(body)) return fail('FIELD_TYPE', `${type} must be an object, got ${typeName(body)}`, type);
+  const time = readTime(record);
+  if (isFailure(time)) return time;
+  const node = optionalString(record, 'node_name', 'node_name');
+  if (isFailure(node)) return node;
+  const cluster = optionalString(record, 'cluster_name', 'cluster_name');
+  if (isFailure(cluster)) return cluster;
+  return { type, body, time, node, cluster };
+}
+
+/** The subject process: required for process events, with an exec_id for exec and exit. */
+function readSubject(env: Envelope): ProcessFacts | Failure {
+  const field = `${env.type}.process`;
+  const proc = env.body['process'];
+  if (proc === undefined || proc === null) return fail('FIELD_MISSING', `${field} is missing`, field);
+  if (!isObject(proc)) return fail('FIELD_TYPE', `${field} must be an object, got ${typeName(proc)}`, field);
+  const execId = optionalString(proc, 'exec_id', `${field}.exec_id`);
+  if (isFailure(execId)) return execId;
+  if (execId === undefined && (env.type === 'process_exec' || env.type === 'process_exit')) {
+    return fail('FIELD_MISSING', `${field}.exec_id is missing`, `${field}.exec_id`);
+  }
+  for (const key of ['parent', 'ancestors'] as const) {
+    const v = env.body[key];
+    const ok = v === undefined || v === null || (key === 'parent' ? isObject(v) : Array.isArray(v));
+    if (!ok) return fail('FIELD_TYPE', `${env.type}.${key} must be ${key === 'parent' ? 'an object' : 'an array'}`, `${env.type}.${key}`);
+  }
+  return readProcess(proc);
+}
+
+/** Parent and ancestors as a `child-of` chain; a missing parent object still links by id. */
+function addLineage(set: EntitySet, env: Envelope, subject: ProcessFacts, subjectKey: string | undefined, nodeKey: string | undefined): void {
+  const parentObj = env.body['parent'];
+  const parent: ProcessFacts | undefined = isObject(parentObj)
+    ? readProcess(parentObj)
+    : subject.parentExecId === undefined ? undefined : { execId: subject.parentExecId };
+  let prev = subjectKey;
+  if (parent !== undefined) {
+    const key = addRelative(set, parent, nodeKey);
+    set.relate(prev, 'child-of', key);
+    prev = key;
+  }
+  const ancestors = arr(env.body, 'ancestors');
+  const n = Math.min(ancestors.length, MAX_ANCESTORS);
+  for (let i = 0; i < n; i++) {
+    const a = ancestors[i];
+    if (!isObject(a)) continue;
+    const key = addRelative(set, readProcess(a), nodeKey);
+    set.relate(prev, 'child-of', key);
+    prev = key;
+  }
+}
+
+const NO_ARGS: ArgScan = { files: [], remotes: [] };
+
+/** Files and peers the hook names (args of tracing hooks, the loaded path, Isovalent peers). */
+function scanTargets(env: Envelope): ArgScan {
+  const body = env.body;
+  if (env.type === 'process_exec' || env.type === 'process_exit') return NO_ARGS;
+  if (env.type === 'process_loader') {
+    const path = str(body, 'path');
+    return path === undefined ? NO_ARGS : { files: [path], remotes: [] };
+  }
+  if (env.type === 'process_connect' || env.type === 'process_close') {
+    const ip = str(body, 'destination_ip');
+    return ip === undefined ? NO_ARGS : { files: [], remotes: [ip] };
+  }
+  return scanArgs(arr(body, 'args'));
+}
+
+function hookName(env: Envelope): string | undefined {
+  const b = env.body;
+  if (env.type === 'process_tracepoint') return `${str(b, 'subsys') ?? ''}/${str(b, 'event') ?? ''}`;
+  if (env.type === 'process_uprobe') return `${str(b, 'path') ?? ''}:${str(b, 'symbol') ?? ''}`;
+  if (env.type === 'process_throttle') return `${str(b, 'type') ?? ''}:${str(b, 'cgroup') ?? ''}`;
+  return str(b, 'function_name');
+}
+
+function envelopeEvent(env: Envelope, set: EntitySet, execId: string | undefined, action: string, record: JsonObject, ctx: DecodeContext): VigilEvent {
+  return {
+    id: stableId('tg-', [env.node, env.type, execId, env.time.iso, hookName(env), str(env.body, 'policy_name')]),
+    source: 'tetragon',
+    kind: env.type,
+    action,
+    time: env.time.iso,
+    timeMs: env.time.ms,
+    observedMs: ctx.observedMs,
+    entities: set.entities,
+    relations: set.relations,
+    payload: record,
+    origin: ctx.origin,
+  };
+}
+
+function decodeProcessEvent(env: Envelope, record: JsonObject, ctx: DecodeContext): DecodeResult {
+  const subject = readSubject(env);
+  if (isFailure(subject)) return subject;
+  const set = new EntitySet();
+  const nodeKey = addNode(set, env.node, env.cluster);
+  const subjectKey = addSubject(set, subject, nodeKey);
+  addLineage(set, env, subject, subjectKey, nodeKey);
+  const scan = scanTargets(env);
+  for (const f of scan.files) addFile(set, f, subjectKey);
+  for (const ip of scan.remotes) addRemoteIp(set, ip, subjectKey);
+  const action = actionFor(env.type, env.body, subject.binary, scan.target);
+  return { ok: true, event: envelopeEvent(env, set, subject.execId, action, record, ctx) };
+}
+
+/**
+ * Normalizes one Tetragon export record. The event time is the envelope's `time`
+ * (`process_exit.time` repeats it); a record without one is rejected, since nothing downstream
+ * can place it.
+ */
+export function decode(record: JsonObject, ctx: DecodeContext): DecodeResult {
+  const env = readEnvelope(record);
+  if (isFailure(env)) return env;
+  if (env.type === TEST_EVENT_TYPE) return skip('Tetragon test event');
+  if (AGENT_EVENT_TYPES.has(env.type)) {
+    const set = new EntitySet();
+    addNode(set, env.node, env.cluster);
+    return { ok: true, event: envelopeEvent(env, set, undefined, actionFor(env.type, env.body, undefined, undefined), record, ctx) };
+  }
+  return decodeProcessEvent(env, record, ctx);
+}

@@ -1,0 +1,70 @@
+import { EntitySet, entityKey, type Entity, type Relation } from '../../core/entity.js';
+import type { VigilEvent } from '../../core/event.js';
+import { addNode, addPlacement, addRelative, processEntity } from './entities.js';
+import { placementAdds, type Placement, type ProcessFacts } from './process-fields.js';
+
+/** The lookups enrichment needs; the process tree provides them. */
+export interface ProcessLookup {
+  get(execId: string): (ProcessFacts & { readonly node?: string; readonly cluster?: string }) | undefined;
+  placementOf(execId: string): Placement | undefined;
+}
+
+function seeded(entities: readonly Entity[], relations: readonly Relation[]): EntitySet {
+  const set = new EntitySet();
+  for (const e of entities) set.add(e);
+  for (const r of relations) set.relate(r.from, r.kind, r.to);
+  return set;
+}
+
+/**
+ * Process entities the event names only by id (a sparse parent, a field-filtered record) get
+ * the name and attributes the table knows. Returns undefined when none changes.
+ */
+function upgradeProcesses(entities: readonly Entity[], tree: ProcessLookup): Entity[] | undefined {
+  let out: Entity[] | undefined;
+  entities.forEach((e, i) => {
+    if (e.type !== 'process' || e.attrs?.['binary'] !== undefined) return;
+    const known = tree.get(e.id);
+    if (known?.binary === undefined) return;
+    const better = processEntity(known);
+    if (better === undefined) return;
+    out ??= [...entities];
+    out[i] = { ...better, attrs: { ...better.attrs, ...e.attrs } };
+  });
+  return out;
+}
+
+/**
+ * Adds to an event what the table knows about its subject and the event lacks: the container,
+ * pod, namespace and image it runs in (its own or inherited from an ancestor), its node, the
+ * parent it does not name, and the binaries of processes named only by id. Returns the same
+ * event object when there is nothing to add, so the common case allocates nothing.
+ */
+export function enrichEvent(event: VigilEvent, tree: ProcessLookup, subject: ProcessFacts): VigilEvent {
+  const execId = subject.execId;
+  if (execId === undefined) return event;
+  const rec = tree.get(execId);
+  const known = tree.placementOf(execId);
+  const subjectKey = entityKey({ type: 'process', id: execId });
+  const addPlace = placementAdds(known, subject.placement);
+  const nodeEntity = event.entities.find((e) => e.type === 'node');
+  const addNodeName = nodeEntity === undefined ? rec?.node : undefined;
+  const hasParent = event.relations.some((r) => r.from === subjectKey && r.kind === 'child-of');
+  const parentId = hasParent || rec?.parentExecId === execId ? undefined : rec?.parentExecId;
+  const parent = parentId === undefined ? undefined : tree.get(parentId);
+  const upgraded = upgradeProcesses(event.entities, tree);
+  if (!addPlace && addNodeName === undefined && parent === undefined && upgraded === undefined) return event;
+
+  const set = seeded(upgraded ?? event.entities, event.relations);
+  let nodeKey = nodeEntity === undefined ? undefined : entityKey(nodeEntity);
+  if (addNodeName !== undefined) {
+    nodeKey = addNode(set, addNodeName, rec?.cluster);
+    if (known === undefined) set.relate(subjectKey, 'runs-in', nodeKey);
+  }
+  if (addPlace && known !== undefined) {
+    const keys = addPlacement(set, known, nodeKey);
+    set.relate(subjectKey, 'runs-in', keys.container ?? keys.pod);
+  }
+  if (parent !== undefined) set.relate(subjectKey, 'child-of', addRelative(set, parent, nodeKey));
+  return { ...event, entities: set.entities, relations: set.relations };
+}

@@ -1,0 +1,17 @@
+import type { SourceDecoder } from '../../core/decoder.js';
+import { decode } from './decode.js';
+import { detect } from './detect.js';
+import { createProcessTree } from './process-tree.js';
+
+export { createProcessTree, ProcessTree, type ProcessRecord, type ProcessTreeOptions } from './process-tree.js';
+
+/**
+ * Tetragon JSON export (one `GetEventsResponse` per line or per document). Decoding is stateless;
+ * the per-run process table (`createState`) adds what earlier events taught about a process.
+ */
+export const tetragonDecoder: SourceDecoder = {
+  kind: 'tetragon',
+  detect,
+  decode,
+  createState: () => createProcessTree(),
+};

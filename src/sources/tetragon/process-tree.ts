@@ -1,0 +1,229 @@
+import type { SourceState } from '../../core/decoder.js';
+import type { VigilEvent } from '../../core/event.js';
+import { arr, isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { MAX_ANCESTORS } from './constants.js';
+import { enrichEvent } from './enrich.js';
+import { ExpiryHeap } from './expiry-heap.js';
+import { mergePlacement, readProcess, type Placement, type ProcessFacts } from './process-fields.js';
+
+/** What the table remembers of one process (exec_id), merged over every sighting. */
+export interface ProcessRecord extends ProcessFacts {
+  readonly execId: string;
+  readonly node?: string;
+  readonly cluster?: string;
+  /** Event time of the first and latest sighting (epoch ms). */
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  /** Event time of its process_exit, once seen. */
+  readonly exitedMs?: number;
+}
+
+export interface ProcessTreeOptions {
+  /** How long (event time) an exited process stays, for kprobes that trail its exit. Default 60 s. */
+  readonly exitGraceMs?: number;
+  /** Most processes held; the least recently seen go first. Default 100 000. */
+  readonly maxEntries?: number;
+  /** Most containers whose pod is remembered. Default 10 000. */
+  readonly maxContainers?: number;
+  /** Longest ancestor walk. Default 64. */
+  readonly maxDepth?: number;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The runtime process table of one run: exec_id → process, parent link and placement, learned
+ * from every event's `process`, `parent` and `ancestors` (a kprobe may be the first sighting).
+ * Bounded without timers: exited entries leave `exitGraceMs` of event time after their exit (the
+ * watermark is the latest event time observed) and the table never holds more than `maxEntries`.
+ */
+export class ProcessTree implements SourceState {
+  readonly #procs = new Map<string, Mutable<ProcessRecord>>();
+  readonly #containers = new Map<string, Placement>();
+  readonly #exits = new ExpiryHeap();
+  readonly #grace: number;
+  readonly #max: number;
+  readonly #maxContainers: number;
+  readonly #maxDepth: number;
+  #watermark = Number.NEGATIVE_INFINITY;
+
+  constructor(options: ProcessTreeOptions = {}) {
+    this.#grace = Math.max(0, options.exitGraceMs ?? 60_000);
+    this.#max = Math.max(1, Math.floor(options.maxEntries ?? 100_000));
+    this.#maxContainers = Math.max(1, Math.floor(options.maxContainers ?? 10_000));
+    this.#maxDepth = Math.max(1, Math.floor(options.maxDepth ?? 64));
+  }
+
+  /** Processes plus remembered containers: everything the state holds. */
+  get size(): number {
+    return this.#procs.size + this.#containers.size;
+  }
+
+  get processCount(): number {
+    return this.#procs.size;
+  }
+
+  get containerCount(): number {
+    return this.#containers.size;
+  }
+
+  /** The latest event time observed (epoch ms); expiry is measured against it. */
+  get watermarkMs(): number {
+    return this.#watermark;
+  }
+
+  /** Learns from a Tetragon event and returns it with what the table knows and it lacks. */
+  observe(event: VigilEvent): VigilEvent {
+    if (event.source !== 'tetragon' || !isObject(event.payload)) return event;
+    const payload = event.payload;
+    const body = obj(payload, event.kind);
+    const subject = body === undefined ? undefined : this.#learnEvent(payload, body, event.timeMs);
+    if (subject?.execId !== undefined && event.kind === 'process_exit') this.#markExited(subject.execId, event.timeMs);
+    const out = subject?.execId === undefined ? event : enrichEvent(event, this, subject);
+    this.#advance(event.timeMs);
+    return out;
+  }
+
+  get(execId: string): ProcessRecord | undefined {
+    return this.#procs.get(execId);
+  }
+
+  parent(execId: string): ProcessRecord | undefined {
+    return this.ancestor(execId, 1);
+  }
+
+  /** The n-th ancestor (`proc.aname[n]`): 0 is the process itself, 1 its parent. */
+  ancestor(execId: string, n: number): ProcessRecord | undefined {
+    if (!Number.isInteger(n) || n < 0 || n > this.#maxDepth) return undefined;
+    if (n === 0) return this.#procs.get(execId);
+    return this.ancestors(execId, n)[n - 1];
+  }
+
+  /** Parent first, up to `limit`; stops at an unknown id or a cycle (ids seen before). */
+  ancestors(execId: string, limit: number = this.#maxDepth): ProcessRecord[] {
+    const out: ProcessRecord[] = [];
+    const seen = new Set<string>([execId]);
+    let cur = this.#procs.get(execId);
+    const max = Math.min(limit, this.#maxDepth);
+    while (cur?.parentExecId !== undefined && out.length < max && !seen.has(cur.parentExecId)) {
+      seen.add(cur.parentExecId);
+      cur = this.#procs.get(cur.parentExecId);
+      if (cur !== undefined) out.push(cur);
+    }
+    return out;
+  }
+
+  /**
+   * Where the process runs: its own placement, else the nearest ancestor's (a process stays in
+   * its parent's container), completed with the pod remembered for its container.
+   */
+  placementOf(execId: string): Placement | undefined {
+    let found = this.#procs.get(execId)?.placement;
+    if (found === undefined) {
+      for (const a of this.ancestors(execId)) {
+        if (a.placement !== undefined) {
+          found = a.placement;
+          break;
+        }
+      }
+    }
+    const byContainer = found?.containerId === undefined ? undefined : this.#containers.get(found.containerId);
+    return mergePlacement(found, byContainer);
+  }
+
+  /** The pod and image remembered for a canonical container id. */
+  container(containerId: string): Placement | undefined {
+    return this.#containers.get(containerId);
+  }
+
+  #learnEvent(payload: JsonObject, body: JsonObject, timeMs: number): ProcessFacts | undefined {
+    const chain: ProcessFacts[] = [];
+    const proc = obj(body, 'process');
+    const parent = obj(body, 'parent');
+    if (proc !== undefined) chain.push(readProcess(proc));
+    if (parent !== undefined) chain.push(readProcess(parent));
+    const ancestors = arr(body, 'ancestors');
+    for (let i = 0; i < ancestors.length && i < MAX_ANCESTORS; i++) {
+      const a = ancestors[i];
+      if (isObject(a)) chain.push(readProcess(a));
+    }
+    const node = str(payload, 'node_name');
+    const cluster = str(payload, 'cluster_name');
+    // Oldest first, so the subject ends up the most recently seen; each links to the next one up
+    // when it does not name its parent itself.
+    for (let i = chain.length - 1; i >= 0; i--) {
+      this.#learn(chain[i] as ProcessFacts, chain[i + 1]?.execId, node, cluster, timeMs);
+    }
+    return proc === undefined ? undefined : chain[0];
+  }
+
+  #learn(f: ProcessFacts, parentHint: string | undefined, node: string | undefined, cluster: string | undefined, t: number): void {
+    if (f.execId === undefined) return;
+    const old = this.#procs.get(f.execId);
+    if (old !== undefined) this.#procs.delete(f.execId);
+    // A later sighting's values win; what it omits (field filters, sparse parents) is kept.
+    const rec: Mutable<ProcessRecord> = {
+      execId: f.execId,
+      pid: f.pid ?? old?.pid,
+      uid: f.uid ?? old?.uid,
+      userName: f.userName ?? old?.userName,
+      binary: f.binary ?? old?.binary,
+      arguments: f.arguments ?? old?.arguments,
+      cwd: f.cwd ?? old?.cwd,
+      startTime: f.startTime ?? old?.startTime,
+      parentExecId: f.parentExecId ?? old?.parentExecId ?? parentHint,
+      placement: mergePlacement(f.placement, old?.placement),
+      node: node ?? old?.node,
+      cluster: cluster ?? old?.cluster,
+      firstSeenMs: old === undefined ? t : Math.min(old.firstSeenMs, t),
+      lastSeenMs: old === undefined ? t : Math.max(old.lastSeenMs, t),
+      exitedMs: old?.exitedMs,
+    };
+    this.#procs.set(f.execId, rec);
+    if (this.#procs.size > this.#max) this.#evictOldest();
+    this.#rememberContainer(rec.placement);
+  }
+
+  #rememberContainer(p: Placement | undefined): void {
+    if (p?.containerId === undefined || p.podName === undefined) return;
+    const merged = mergePlacement(p, this.#containers.get(p.containerId)) ?? p;
+    this.#containers.delete(p.containerId);
+    this.#containers.set(p.containerId, merged);
+    if (this.#containers.size > this.#maxContainers) {
+      const oldest = this.#containers.keys().next();
+      if (oldest.done !== true) this.#containers.delete(oldest.value);
+    }
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#procs.keys().next();
+    if (oldest.done !== true) this.#procs.delete(oldest.value);
+  }
+
+  #markExited(execId: string, t: number): void {
+    const rec = this.#procs.get(execId);
+    if (rec === undefined || rec.exitedMs !== undefined) return;
+    rec.exitedMs = t;
+    this.#exits.push({ at: t + this.#grace, key: execId });
+    if (this.#exits.length > 2 * this.#max + 1024) this.#exits.retain((e) => this.#isCurrent(e.key, e.at));
+  }
+
+  #isCurrent(execId: string, at: number): boolean {
+    const exited = this.#procs.get(execId)?.exitedMs;
+    return exited !== undefined && exited + this.#grace === at;
+  }
+
+  /** Moves the watermark forward and drops the exited entries whose grace has passed. */
+  #advance(t: number): void {
+    if (t > this.#watermark) this.#watermark = t;
+    for (let e = this.#exits.peek(); e !== undefined && e.at < this.#watermark; e = this.#exits.peek()) {
+      this.#exits.pop();
+      if (this.#isCurrent(e.key, e.at)) this.#procs.delete(e.key);
+    }
+  }
+}
+
+/** A fresh, empty process table (one per run). */
+export function createProcessTree(options?: ProcessTreeOptions): ProcessTree {
+  return new ProcessTree(options);
+}
