@@ -9,6 +9,7 @@ import { INPUT_FORMATS } from '../core/event.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { benchCommand } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
+import { normalizeCommand } from './commands/normalize.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -35,6 +36,15 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--no-progress', 'no progress lines on standard error')
     .action(async (paths: string[], opts: { format: string; output: string; progress: boolean }) => {
       setStatus(await analyzeCommand(paths, opts, io));
+    });
+
+  program
+    .command('normalize')
+    .description("decode telemetry and write Vigil's normalized events (--format vigil), one JSON per line")
+    .argument('<path...>', 'files or directories (recursive); - for standard input; .gz accepted')
+    .addOption(new Option('--format <format>', 'input format, detected per file and record when auto').choices(['auto', ...INPUT_FORMATS]).default('auto'))
+    .action(async (paths: string[], opts: { format: string }) => {
+      setStatus(await normalizeCommand(paths, opts, io));
     });
 
   program

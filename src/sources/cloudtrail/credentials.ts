@@ -6,7 +6,7 @@
 import { createEntity, type EntitySet } from '../../core/entity.js';
 import { obj, str, type JsonObject } from '../../core/json.js';
 import { accountId, assumedRoleArn, assumedRoleParts, parseArn, roleName } from './aws.js';
-import { addAccessKey, addRole, addSessionInstance } from './identity.js';
+import { addAccessKey, addRole, addSessionInstance, principalAttrs } from './identity.js';
 
 const ASSUME_ROLE = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
 
@@ -45,8 +45,7 @@ function addAssumedSession(set: EntitySet, rp: JsonObject | undefined, re: JsonO
   const parts = assumedRoleParts(arn);
   if (arn === undefined || parts === undefined) return;
   const assumedRoleId = str(assumed, 'assumedRoleId');
-  const attrs = assumedRoleId === undefined ? { type: 'AssumedRole' } : { type: 'AssumedRole', principalId: assumedRoleId };
-  const session = set.add(createEntity('aws-principal', arn, `${parts.role}/${parts.session}`, attrs));
+  const session = set.add(createEntity('aws-principal', arn, `${parts.role}/${parts.session}`, principalAttrs('AssumedRole', assumedRoleId)));
   set.relate(session, 'assumes', role ?? addRole(set, `arn:${parts.partition}:iam::${parts.account}:role/${parts.role}`, parts.role));
   const account = accountId(parts.account);
   if (account !== undefined) set.relate(session, 'member-of', set.add(createEntity('aws-account', account)));
@@ -56,8 +55,7 @@ function addAssumedSession(set: EntitySet, rp: JsonObject | undefined, re: JsonO
 
 function addFederatedUser(set: EntitySet, arn: string, federatedUserId: string | undefined): string {
   const name = arn.slice(arn.lastIndexOf('/') + 1) || arn;
-  const attrs = federatedUserId === undefined ? { type: 'FederatedUser' } : { type: 'FederatedUser', principalId: federatedUserId };
-  const fed = set.add(createEntity('aws-principal', arn, name, attrs));
+  const fed = set.add(createEntity('aws-principal', arn, name, principalAttrs('FederatedUser', federatedUserId)));
   const account = accountId(parseArn(arn)?.account);
   if (account !== undefined) set.relate(fed, 'member-of', set.add(createEntity('aws-account', account)));
   return fed;

@@ -43,7 +43,7 @@ export function addIdentity(set: EntitySet, record: JsonObject, ui: JsonObject |
   const principal =
     p === undefined
       ? undefined
-      : set.add(createEntity('aws-principal', p.id, p.name, principalId === undefined ? { type } : { type, principalId }));
+      : set.add(createEntity('aws-principal', p.id, p.name, principalAttrs(type, principalId)));
   if (type !== 'AWSService') {
     const account = accountId(ui['accountId']) ?? accountId(parseArn(str(ui, 'arn'))?.account);
     if (account !== undefined) set.relate(principal, 'member-of', set.add(createEntity('aws-account', account)));
@@ -80,7 +80,12 @@ export function addRole(set: EntitySet, arn: string, name?: string): string {
 export function addSessionInstance(set: EntitySet, session: string | undefined, principal: string | undefined): void {
   const id = instanceId(session);
   if (id === undefined || principal === undefined) return;
-  set.relate(principal, 'session-of', set.add(createEntity('ec2-instance', id, session)));
+  set.relate(principal, 'session-of', set.add(createEntity('ec2-instance', id)));
+}
+
+/** A principal's attrs: its identity type and, when known, its unique id (`AIDA…`, `AROA…:session`). */
+export function principalAttrs(type: string, principalId: string | undefined): Record<string, string> {
+  return principalId === undefined ? { type } : { type, principalId };
 }
 
 function addAnonymous(set: EntitySet): string {
@@ -105,8 +110,7 @@ function addIssuer(set: EntitySet, ui: JsonObject, type: string, principal: stri
   if (issuerArn !== undefined && (issuerType === 'Role' || (issuerType === undefined && type === 'AssumedRole'))) {
     set.relate(principal, 'assumes', addRole(set, issuerArn, str(issuer, 'userName')));
   } else if (issuerArn !== undefined && issuerType === 'IAMUser') {
-    const pid = str(issuer, 'principalId');
-    const attrs = pid === undefined ? { type: 'IAMUser' } : { type: 'IAMUser', principalId: pid };
+    const attrs = principalAttrs('IAMUser', str(issuer, 'principalId'));
     const user = set.add(createEntity('aws-principal', issuerArn, str(issuer, 'userName') ?? lastSegment(issuerArn), attrs));
     const account = accountId(issuer?.['accountId']) ?? accountId(parseArn(issuerArn)?.account);
     if (account !== undefined) set.relate(user, 'member-of', set.add(createEntity('aws-account', account)));

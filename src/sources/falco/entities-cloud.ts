@@ -8,7 +8,7 @@
  * and account say how (Root, IAMUser without an IAM path). Otherwise the principal is keyed
  * `name:<ct.user>`: it joins other Falco alerts about that user, not CloudTrail events.
  */
-import { EntitySet, createEntity } from '../../core/entity.js';
+import { type EntitySet, createEntity } from '../../core/entity.js';
 import type { JsonObject } from '../../core/json.js';
 import { fieldStr } from './fields.js';
 import { ipAddress } from './net.js';

@@ -4,7 +4,7 @@
  * alert joins the audit events and runtime events about the same user, object and pod. The
  * alert's `hostname` is where Falco runs, not a party to the request, so it is no entity here.
  */
-import { EntitySet, canonicalImage, createEntity, namespacedId } from '../../core/entity.js';
+import { type EntitySet, canonicalImage, createEntity, namespacedId } from '../../core/entity.js';
 import type { JsonObject } from '../../core/json.js';
 import { fieldList, fieldStr } from './fields.js';
 import { ipAddress } from './net.js';

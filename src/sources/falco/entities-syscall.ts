@@ -6,7 +6,7 @@
  * and ancestors that carry only a name are keyed by that name in the same scope, which is an
  * approximation (the container runtime's shim is not really inside the container).
  */
-import { EntitySet, canonicalContainerId, canonicalImage, createEntity, namespacedId } from '../../core/entity.js';
+import { type EntitySet, canonicalContainerId, canonicalImage, createEntity, namespacedId } from '../../core/entity.js';
 import type { JsonObject } from '../../core/json.js';
 import { baseName, fieldId, fieldStr, truncate } from './fields.js';
 import { ipAddress, tupleAddresses } from './net.js';

@@ -1,0 +1,413 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DecodeResult, VigilEvent } from '../../core/event.js';
+import type { JsonObject } from '../../core/json.js';
+import { falcoDecoder } from './index.js';
+
+const ctx = { origin: { path: 'alerts.jsonl', line: 7 }, observedMs: 1_700_000_000_000 };
+
+/** The syscall example of shared/corpus/falco/alert-examples.jsonl (Falco's own form). */
+const SYSCALL_FALCO = String.raw`{"hostname":"ip-10-0-1-23","output":"10:15:42.123456789: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=systemd ggparent=<NA> gggparent=<NA> evt_type=openat user=root user_uid=0 user_loginuid=-1 process=event-generator proc_exepath=/bin/event-generator parent=containerd-shim command=event-generator run syscall.ReadSensitiveFileUntrusted terminal=0 container_id=4f2b1c9a8e7d container_name=event-generator container_image_repository=docker.io/falcosecurity/event-generator container_image_tag=latest k8s_pod_name=event-generator-7d9c6b5f4-x2x9k k8s_ns_name=falco-test","output_fields":{"container.id":"4f2b1c9a8e7d","container.image.repository":"docker.io/falcosecurity/event-generator","container.image.tag":"latest","container.name":"event-generator","evt.time":1772619342123456789,"evt.type":"openat","fd.name":"/etc/shadow","k8s.ns.name":"falco-test","k8s.pod.name":"event-generator-7d9c6b5f4-x2x9k","proc.aname[2]":"systemd","proc.aname[3]":null,"proc.aname[4]":null,"proc.cmdline":"event-generator run syscall.ReadSensitiveFileUntrusted","proc.exepath":"/bin/event-generator","proc.name":"event-generator","proc.pname":"containerd-shim","proc.tty":0,"user.loginuid":-1,"user.name":"root","user.uid":0},"priority":"Warning","rule":"Read sensitive file untrusted","source":"syscall","tags":["T1555","container","filesystem","host","maturity_stable","mitre_credential_access"],"time":"2026-03-04T10:15:42.123456789Z"}`;
+
+/** The same alert as falcosidekick posts it (alert-examples-falcosidekick.jsonl line 1). */
+const SYSCALL_SIDEKICK = String.raw`{"uuid":"3b4e5a7c-1d2f-4a6b-9c8d-0e1f2a3b4c5d","output":"10:15:42.123456789: Warning Sensitive file opened for reading by non-trusted program | file=/etc/shadow gparent=systemd ggparent=\u003cNA\u003e gggparent=\u003cNA\u003e evt_type=openat user=root user_uid=0 user_loginuid=-1 process=event-generator proc_exepath=/bin/event-generator parent=containerd-shim command=event-generator run syscall.ReadSensitiveFileUntrusted terminal=0 container_id=4f2b1c9a8e7d container_name=event-generator container_image_repository=docker.io/falcosecurity/event-generator container_image_tag=latest k8s_pod_name=event-generator-7d9c6b5f4-x2x9k k8s_ns_name=falco-test","priority":"Warning","rule":"Read sensitive file untrusted","time":"2026-03-04T10:15:42.123456789Z","output_fields":{"container.id":"4f2b1c9a8e7d","container.image.repository":"docker.io/falcosecurity/event-generator","container.image.tag":"latest","container.name":"event-generator","evt.time":1772619342123456789,"evt.type":"openat","fd.name":"/etc/shadow","k8s.ns.name":"falco-test","k8s.pod.name":"event-generator-7d9c6b5f4-x2x9k","proc.aname[2]":"systemd","proc.aname[3]":null,"proc.aname[4]":null,"proc.cmdline":"event-generator run syscall.ReadSensitiveFileUntrusted","proc.exepath":"/bin/event-generator","proc.name":"event-generator","proc.pname":"containerd-shim","proc.tty":0,"user.loginuid":-1,"user.name":"root","user.uid":0},"source":"syscall","tags":["T1555","container","filesystem","host","maturity_stable","mitre_credential_access"],"hostname":"ip-10-0-1-23"}`;
+
+const K8S_FALCO = String.raw`{"hostname":"falco-k8saudit-0","output":"14:09:12.581541000: Warning Pod started with privileged container (user=system:serviceaccount:kube-system:replicaset-controller pod=nginx-deployment-5cdcc99dbf-rgw6z resource=pods ns=default images=(nginx) init_images=<NA> ephemeral_images=<NA>)","output_fields":{"evt.time":1540476552581541000,"ka.req.pod.containers.image":["nginx"],"ka.req.pod.ephemeralContainers.image":null,"ka.req.pod.initContainers.image":null,"ka.resp.name":"nginx-deployment-5cdcc99dbf-rgw6z","ka.target.namespace":"default","ka.target.resource":"pods","ka.user.name":"system:serviceaccount:kube-system:replicaset-controller"},"priority":"Warning","rule":"Create Privileged Pod","source":"k8s_audit","tags":["k8s"],"time":"2018-10-25T14:09:12.581541000Z"}`;
+
+const K8S_SIDEKICK = String.raw`{"uuid":"9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a","output":"14:09:12.581541000: Warning Pod started with privileged container (user=system:serviceaccount:kube-system:replicaset-controller pod=nginx-deployment-5cdcc99dbf-rgw6z resource=pods ns=default images=(nginx) init_images=\u003cNA\u003e ephemeral_images=\u003cNA\u003e)","priority":"Warning","rule":"Create Privileged Pod","time":"2018-10-25T14:09:12.581541Z","output_fields":{"evt.time":1540476552581541000,"ka.req.pod.containers.image":["nginx"],"ka.req.pod.ephemeralContainers.image":null,"ka.req.pod.initContainers.image":null,"ka.resp.name":"nginx-deployment-5cdcc99dbf-rgw6z","ka.target.namespace":"default","ka.target.resource":"pods","ka.user.name":"system:serviceaccount:kube-system:replicaset-controller"},"source":"k8s_audit","tags":["k8s"],"hostname":"falco-k8saudit-0"}`;
+
+const AWS_FALCO = String.raw`{"hostname":"falco-cloudtrail-5c9f8","output":"09:58:03.000000000: Critical Detected a console login without MFA (requesting user=alice, requesting IP=203.0.113.45, AWS region=us-east-1)","output_fields":{"ct.region":"us-east-1","ct.srcip":"203.0.113.45","ct.user":"alice","evt.time":1772618283000000000},"priority":"Critical","rule":"Console Login Without MFA","source":"aws_cloudtrail","tags":["aws","aws_console","aws_iam","cloud"],"time":"2026-03-04T09:58:03.000000000Z"}`;
+
+const AWS_SIDEKICK = String.raw`{"uuid":"c0ffee00-1234-4abc-8def-0123456789ab","output":"09:58:03.000000000: Critical Detected a console login without MFA (requesting user=alice, requesting IP=203.0.113.45, AWS region=us-east-1)","priority":"Critical","rule":"Console Login Without MFA","time":"2026-03-04T09:58:03Z","output_fields":{"ct.region":"us-east-1","ct.srcip":"203.0.113.45","ct.user":"alice","evt.time":1772618283000000000},"source":"aws_cloudtrail","tags":["aws","aws_console","aws_iam","cloud"],"hostname":"falco-cloudtrail-5c9f8"}`;
+
+function parse(text: string): JsonObject {
+  return JSON.parse(text) as JsonObject;
+}
+
+function decode(record: JsonObject): DecodeResult {
+  return falcoDecoder.decode(record, ctx);
+}
+
+function event(record: JsonObject): VigilEvent {
+  const r = decode(record);
+  if (!r.ok) assert.fail(`expected an event, got ${JSON.stringify(r)}`);
+  return r.event;
+}
+
+function keys(e: VigilEvent): string[] {
+  return e.entities.map((x) => `${x.type}:${x.id}`).sort();
+}
+
+function rels(e: VigilEvent): string[] {
+  return e.relations.map((r) => `${r.from} ${r.kind} ${r.to}`).sort();
+}
+
+function entity(e: VigilEvent, type: string, id: string) {
+  const found = e.entities.find((x) => x.type === type && x.id === id);
+  assert.ok(found, `no ${type}:${id} in ${keys(e).join(', ')}`);
+  return found;
+}
+
+/** A copy of `record` with output_fields replaced. */
+function withFields(record: JsonObject, fields: JsonObject): JsonObject {
+  return { ...record, output_fields: fields };
+}
+
+describe('falco detect', () => {
+  it('accepts Falco and falcosidekick alerts', () => {
+    for (const text of [SYSCALL_FALCO, SYSCALL_SIDEKICK, K8S_FALCO, AWS_SIDEKICK]) assert.equal(falcoDecoder.detect(parse(text)), true);
+  });
+
+  it('rejects the other formats and near misses', () => {
+    const others: JsonObject[] = [
+      { kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: 'a', verb: 'get', stage: 'ResponseComplete' },
+      { eventVersion: '1.08', eventSource: 's3.amazonaws.com', eventName: 'GetObject', userIdentity: {} },
+      { process_exec: { process: {} }, node_name: 'n', time: '2024-01-01T00:00:00Z' },
+      { rule: 'r', priority: 'Warning' },
+      { rule: 'r', output: 'x' },
+      { rule: 1, priority: 'Warning', output: 'x' },
+    ];
+    for (const r of others) assert.equal(falcoDecoder.detect(r), false, JSON.stringify(r));
+  });
+});
+
+describe('falco decode: syscall alert', () => {
+  const e = event(parse(SYSCALL_FALCO));
+
+  it('fills the envelope', () => {
+    assert.equal(e.source, 'falco');
+    assert.equal(e.kind, 'alert');
+    assert.equal(e.action, 'Read sensitive file untrusted');
+    assert.equal(e.time, '2026-03-04T10:15:42.123456789Z');
+    assert.equal(Math.floor(e.timeMs), Date.parse('2026-03-04T10:15:42.123Z'));
+    assert.equal(e.observedMs, ctx.observedMs);
+    assert.deepEqual(e.origin, ctx.origin);
+    assert.match(e.id, /^falco-[0-9a-f]{20}$/);
+    assert.equal(event(parse(SYSCALL_FALCO)).id, e.id, 'deterministic');
+  });
+
+  it('keeps the parsed record as payload', () => {
+    const record = parse(SYSCALL_FALCO);
+    assert.equal(event(record).payload, record);
+  });
+
+  it('names container, image, pod, node, file, process, parent and user', () => {
+    assert.deepEqual(keys(e), [
+      'container:4f2b1c9a8e7d',
+      'file:/etc/shadow',
+      'image:docker.io/falcosecurity/event-generator:latest',
+      'namespace:falco-test',
+      'node:ip-10-0-1-23',
+      'pod:falco-test/event-generator-7d9c6b5f4-x2x9k',
+      'process:ip-10-0-1-23:4f2b1c9a8e7d:/bin/event-generator',
+      'process:ip-10-0-1-23:4f2b1c9a8e7d:containerd-shim',
+      'process:ip-10-0-1-23:4f2b1c9a8e7d:systemd',
+      'user:root',
+    ]);
+    assert.equal(entity(e, 'container', '4f2b1c9a8e7d').name, 'event-generator');
+    assert.equal(entity(e, 'pod', 'falco-test/event-generator-7d9c6b5f4-x2x9k').name, 'event-generator-7d9c6b5f4-x2x9k');
+    const proc = entity(e, 'process', 'ip-10-0-1-23:4f2b1c9a8e7d:/bin/event-generator');
+    assert.equal(proc.name, 'event-generator');
+    assert.deepEqual(proc.attrs, { exepath: '/bin/event-generator', cmdline: 'event-generator run syscall.ReadSensitiveFileUntrusted' });
+    assert.deepEqual(entity(e, 'user', 'root').attrs, { uid: '0' });
+  });
+
+  it('relates them', () => {
+    const p = 'process:ip-10-0-1-23:4f2b1c9a8e7d:/bin/event-generator';
+    const parent = 'process:ip-10-0-1-23:4f2b1c9a8e7d:containerd-shim';
+    assert.deepEqual(rels(e), [
+      'container:4f2b1c9a8e7d runs-image image:docker.io/falcosecurity/event-generator:latest',
+      'container:4f2b1c9a8e7d runs-in pod:falco-test/event-generator-7d9c6b5f4-x2x9k',
+      'pod:falco-test/event-generator-7d9c6b5f4-x2x9k in-namespace namespace:falco-test',
+      'pod:falco-test/event-generator-7d9c6b5f4-x2x9k runs-in node:ip-10-0-1-23',
+      `${p} child-of ${parent}`,
+      `${p} runs-as user:root`,
+      `${p} runs-in container:4f2b1c9a8e7d`,
+      `${p} targets file:/etc/shadow`,
+      `${parent} child-of process:ip-10-0-1-23:4f2b1c9a8e7d:systemd`,
+    ].sort());
+  });
+});
+
+describe('falco decode: Falco and falcosidekick forms agree', () => {
+  const pairs: [string, string, string][] = [
+    ['syscall', SYSCALL_FALCO, SYSCALL_SIDEKICK],
+    ['k8s_audit', K8S_FALCO, K8S_SIDEKICK],
+    ['aws_cloudtrail', AWS_FALCO, AWS_SIDEKICK],
+  ];
+  for (const [name, falco, sidekick] of pairs) {
+    it(`${name}: same id, rule, time, entities and relations`, () => {
+      const a = event(parse(falco));
+      const b = event(parse(sidekick));
+      assert.equal(b.id, a.id);
+      assert.equal(b.action, a.action);
+      assert.equal(b.time, a.time);
+      assert.equal(b.timeMs, a.timeMs);
+      assert.deepEqual(b.entities, a.entities);
+      assert.deepEqual(b.relations, a.relations);
+    });
+  }
+
+  it('trims an all-zero fraction like sidekick does', () => {
+    assert.equal(event(parse(AWS_FALCO)).time, '2026-03-04T09:58:03Z');
+    assert.equal(event(parse(K8S_FALCO)).time, '2018-10-25T14:09:12.581541Z');
+  });
+
+  it('gives a sidekick-truncated output the same id', () => {
+    const long = `10:15:42.123456789: Warning ${'x'.repeat(800)}`;
+    const base = { ...parse(SYSCALL_FALCO), output: long };
+    const cut = { ...base, output: `${long.slice(0, 507)}[...]` };
+    assert.equal(event(cut).id, event(base).id);
+    assert.notEqual(event({ ...base, output: 'other' }).id, event(base).id);
+  });
+
+  it('accepts any priority case and defaults an empty source to syscall', () => {
+    const base = parse(SYSCALL_FALCO);
+    const a = event(base);
+    const b = event({ ...base, priority: 'WARNING', source: '' });
+    assert.equal(b.id, a.id);
+    assert.deepEqual(keys(b), keys(a));
+    assert.equal(event({ ...base, priority: 'info' }).action, 'Read sensitive file untrusted');
+  });
+});
+
+describe('falco decode: k8s_audit alert', () => {
+  const e = event(parse(K8S_FALCO));
+
+  it('names the service account, the object, the pod and the images', () => {
+    assert.deepEqual(keys(e), [
+      'image:docker.io/library/nginx:latest',
+      'k8s-object:pods/default/nginx-deployment-5cdcc99dbf-rgw6z',
+      'k8s-serviceaccount:kube-system/replicaset-controller',
+      'namespace:default',
+      'namespace:kube-system',
+      'pod:default/nginx-deployment-5cdcc99dbf-rgw6z',
+    ]);
+    assert.equal(
+      entity(e, 'k8s-serviceaccount', 'kube-system/replicaset-controller').name,
+      'system:serviceaccount:kube-system:replicaset-controller',
+    );
+    const sa = 'k8s-serviceaccount:kube-system/replicaset-controller';
+    assert.ok(rels(e).includes(`${sa} in-namespace namespace:kube-system`));
+    assert.ok(rels(e).includes(`${sa} targets pod:default/nginx-deployment-5cdcc99dbf-rgw6z`));
+    assert.ok(rels(e).includes('pod:default/nginx-deployment-5cdcc99dbf-rgw6z in-namespace namespace:default'));
+  });
+
+  it('does not make the Falco host a node', () => {
+    assert.equal(e.entities.some((x) => x.type === 'node'), false);
+  });
+
+  it('reads users, subresources, source IPs and impersonation', () => {
+    const r = withFields(parse(K8S_FALCO), {
+      'ka.user.name': 'alice',
+      'ka.impuser.name': 'system:serviceaccount:prod:deployer',
+      'ka.target.namespace': 'prod',
+      'ka.target.name': 'web-1',
+      'ka.target.resource': 'pods',
+      'ka.target.subresource': 'exec',
+      'ka.sourceips': ['198.51.100.7', 'not-an-ip'],
+      'ka.req.pod.containers.image': ['nginx@sha256:abc', null, 5],
+    });
+    const ev = event(r);
+    assert.deepEqual(keys(ev), [
+      'image:docker.io/library/nginx',
+      'ip:198.51.100.7',
+      'k8s-object:pods/prod/web-1',
+      'k8s-serviceaccount:prod/deployer',
+      'k8s-user:alice',
+      'namespace:prod',
+      'pod:prod/web-1',
+    ]);
+    assert.deepEqual(entity(ev, 'k8s-object', 'pods/prod/web-1').attrs, { resource: 'pods', subresource: 'exec' });
+    assert.ok(rels(ev).includes('k8s-user:alice acts-as k8s-serviceaccount:prod/deployer'));
+    assert.ok(rels(ev).includes('k8s-user:alice from-ip ip:198.51.100.7'));
+  });
+
+  it('keys cluster-scoped objects with `_`', () => {
+    const r = withFields(parse(K8S_FALCO), { 'ka.user.name': 'bob', 'ka.target.resource': 'clusterroles', 'ka.target.name': 'admin' });
+    assert.deepEqual(keys(event(r)), ['k8s-object:clusterroles/_/admin', 'k8s-user:bob']);
+  });
+});
+
+describe('falco decode: cloud alerts', () => {
+  it('aws_cloudtrail with only ct.user keys the principal by name', () => {
+    const e = event(parse(AWS_FALCO));
+    assert.deepEqual(keys(e), ['aws-principal:name:alice', 'ip:203.0.113.45']);
+    assert.deepEqual(rels(e), ['aws-principal:name:alice from-ip ip:203.0.113.45']);
+  });
+
+  it('aws_cloudtrail with an assumed-role ARN names the role, account, instance, bucket and object', () => {
+    const r = withFields(parse(AWS_FALCO), {
+      'ct.user': 'web-role',
+      'ct.user.arn': 'arn:aws:sts::123456789012:assumed-role/web-role/i-0abc123def4567890',
+      'ct.user.identitytype': 'AssumedRole',
+      'ct.srcip': 'ec2.amazonaws.com',
+      'ct.request.bucketname': 'corp-data',
+      'ct.request.key': 'exports/db.sql',
+    });
+    const e = event(r);
+    const p = 'aws-principal:arn:aws:sts::123456789012:assumed-role/web-role/i-0abc123def4567890';
+    assert.deepEqual(keys(e), [
+      'aws-account:123456789012',
+      p,
+      'aws-role:arn:aws:iam::123456789012:role/web-role',
+      'ec2-instance:i-0abc123def4567890',
+      's3-bucket:corp-data',
+      's3-object:corp-data/exports/db.sql',
+    ]);
+    assert.deepEqual(rels(e), [
+      `${p} assumes aws-role:arn:aws:iam::123456789012:role/web-role`,
+      `${p} member-of aws-account:123456789012`,
+      `${p} session-of ec2-instance:i-0abc123def4567890`,
+      `${p} targets s3-bucket:corp-data`,
+      `${p} targets s3-object:corp-data/exports/db.sql`,
+      's3-bucket:corp-data contains s3-object:corp-data/exports/db.sql',
+    ].sort());
+  });
+
+  it('aws_cloudtrail rebuilds IAM user and root ARNs', () => {
+    const base = parse(AWS_FALCO);
+    const user = event(withFields(base, { 'ct.user': 'bob', 'ct.user.identitytype': 'IAMUser', 'ct.user.accountid': '111122223333' }));
+    assert.ok(keys(user).includes('aws-principal:arn:aws:iam::111122223333:user/bob'));
+    const root = event(withFields(base, { 'ct.user.identitytype': 'Root', 'ct.user.accountid': '111122223333' }));
+    assert.deepEqual(keys(root), ['aws-account:111122223333', 'aws-principal:arn:aws:iam::111122223333:root']);
+  });
+
+  it('okta, github and gcp_auditlog principals become users, client addresses ips', () => {
+    const base = parse(AWS_FALCO);
+    const okta = event({
+      ...base,
+      source: 'okta',
+      output_fields: { 'okta.actor.alternateid': 'eve@corp.example', 'okta.client.ip': '192.0.2.9', 'okta.target.user.alternateid': 'bob@corp.example' },
+    });
+    assert.deepEqual(keys(okta), ['ip:192.0.2.9', 'user:bob@corp.example', 'user:eve@corp.example']);
+    assert.ok(rels(okta).includes('user:eve@corp.example targets user:bob@corp.example'));
+    const gh = event({ ...base, source: 'github', output_fields: { 'github.user': 'octocat' } });
+    assert.deepEqual(keys(gh), ['user:octocat']);
+    const gcp = event({ ...base, source: 'gcp_auditlog', output_fields: { 'gcp.user': 'x@p.iam.gserviceaccount.com', 'gcp.callerIP': '2001:db8::1' } });
+    assert.deepEqual(rels(gcp), ['user:x@p.iam.gserviceaccount.com from-ip ip:2001:db8::1']);
+  });
+
+  it('an unknown source decodes with no entities', () => {
+    const e = event({ ...parse(AWS_FALCO), source: 'my_plugin' });
+    assert.deepEqual(e.entities, []);
+    assert.equal(e.kind, 'alert');
+  });
+});
+
+describe('falco decode: syscall field variants', () => {
+  const base = parse(SYSCALL_FALCO);
+
+  it('host processes (container.id "host") run on the node', () => {
+    const e = event(withFields(base, { 'container.id': 'host', 'container.name': 'host', 'proc.pid': 4242, 'proc.name': 'sshd', 'user.uid': 1000 }));
+    assert.deepEqual(keys(e), ['node:ip-10-0-1-23', 'process:ip-10-0-1-23:host:4242', 'user:uid:1000']);
+    assert.ok(rels(e).includes('process:ip-10-0-1-23:host:4242 runs-in node:ip-10-0-1-23'));
+    assert.equal(entity(e, 'process', 'ip-10-0-1-23:host:4242').name, 'sshd');
+  });
+
+  it('connection tuples, peer addresses and domains', () => {
+    const e = event(withFields(base, {
+      'container.id': '281c99ea33c2fbd6a2e0f1c8b2e2a2f4c37b3e1b9c1a7e2b5d1f0a9c8b7d6e5f',
+      'proc.name': 'curl',
+      'fd.name': '[fd00::2]:39526->[2001:db8::10]:443',
+      'fd.sip.name': 'Evil.Example.COM',
+      'fd.lip': '<NA>',
+    }));
+    const p = 'process:ip-10-0-1-23:281c99ea33c2:curl';
+    assert.deepEqual(keys(e), ['container:281c99ea33c2', 'domain:evil.example.com', 'ip:2001:db8::10', 'ip:fd00::2', 'node:ip-10-0-1-23', p].sort());
+    assert.deepEqual(entity(e, 'container', '281c99ea33c2').attrs, { fullId: '281c99ea33c2fbd6a2e0f1c8b2e2a2f4c37b3e1b9c1a7e2b5d1f0a9c8b7d6e5f' });
+    assert.ok(rels(e).includes(`${p} connects-to ip:2001:db8::10`));
+    assert.ok(rels(e).includes(`${p} connects-to domain:evil.example.com`));
+    assert.equal(rels(e).includes(`${p} connects-to ip:fd00::2`), false);
+  });
+
+  it('fd.rip names the remote end; paths from fs.path and evt.arg', () => {
+    const e = event(withFields(base, {
+      'proc.pid': 7,
+      'fd.name': '10.0.0.5:80->10.0.0.9:5555',
+      'fd.rip': '10.0.0.9',
+      'fs.path.target': '/etc/passwd',
+      'evt.arg.newpath': 'x(/tmp/x)',
+      'evt.arg.name': 'memfd-name',
+    }));
+    const p = 'process:ip-10-0-1-23:host:7';
+    assert.ok(rels(e).includes(`${p} connects-to ip:10.0.0.9`));
+    assert.ok(rels(e).includes(`${p} targets file:/etc/passwd`));
+    assert.ok(rels(e).includes(`${p} targets file:/tmp/x`));
+    assert.equal(keys(e).filter((k) => k.startsWith('file:')).length, 2);
+  });
+
+  it('images: repository@digest, container.image, digests in attrs', () => {
+    const a = event(withFields(base, { 'container.id': 'abc', 'container.image.repository': 'nginx', 'container.image.digest': 'sha256:1' }));
+    assert.deepEqual(entity(a, 'image', 'docker.io/library/nginx').attrs, { digest: 'sha256:1' });
+    const b = event(withFields(base, { 'container.id': 'abc', 'container.image': 'quay.io/x/y:2' }));
+    assert.ok(keys(b).includes('image:quay.io/x/y:2'));
+  });
+
+  it('arrays, nulls, numbers and <NA> where strings belong add nothing', () => {
+    const e = event(withFields(base, {
+      'container.id': ['4f2b1c9a8e7d'],
+      'k8s.pod.name': null,
+      'k8s.ns.name': 17,
+      'proc.name': { a: 1 },
+      'proc.pid': -1,
+      'proc.pname': '<NA>',
+      'user.name': 'N/A',
+      'fd.name': ['/etc/shadow'],
+    }));
+    assert.deepEqual(keys(e), ['node:ip-10-0-1-23']);
+  });
+
+  it('truncates long command lines to 1024 characters', () => {
+    const e = event(withFields(base, { 'proc.pid': 1, 'proc.cmdline': `sh ${'a'.repeat(5000)}` }));
+    assert.equal(entity(e, 'process', 'ip-10-0-1-23:host:1').attrs?.['cmdline']?.length, 1024);
+    assert.equal(entity(e, 'process', 'ip-10-0-1-23:host:1').name, 'sh');
+  });
+});
+
+describe('falco decode: rejects and skips', () => {
+  const base = parse(SYSCALL_FALCO);
+  const cases: [string, JsonObject, string, string][] = [
+    ['no rule', { ...base, rule: undefined }, 'FIELD_MISSING', 'rule'],
+    ['empty rule', { ...base, rule: '' }, 'FIELD_MISSING', 'rule'],
+    ['rule not a string', { ...base, rule: 5 }, 'FIELD_TYPE', 'rule'],
+    ['no priority', { ...base, priority: null }, 'FIELD_MISSING', 'priority'],
+    ['unknown priority', { ...base, priority: 'Severe' }, 'FIELD_TYPE', 'priority'],
+    ['priority not a string', { ...base, priority: 4 }, 'FIELD_TYPE', 'priority'],
+    ['no time', { ...base, time: undefined }, 'TIME_INVALID', 'time'],
+    ['time a number', { ...base, time: 1772619342123 }, 'TIME_INVALID', 'time'],
+    ['time not RFC 3339', { ...base, time: '10:15:42.123456789' }, 'TIME_INVALID', 'time'],
+    ['time out of range', { ...base, time: '2026-13-04T10:15:42Z' }, 'TIME_INVALID', 'time'],
+    ['source not a string', { ...base, source: ['syscall'] }, 'FIELD_TYPE', 'source'],
+    ['hostname not a string', { ...base, hostname: 3 }, 'FIELD_TYPE', 'hostname'],
+    ['output not a string', { ...base, output: {} }, 'FIELD_TYPE', 'output'],
+    ['output_fields an array', { ...base, output_fields: [] }, 'FIELD_TYPE', 'output_fields'],
+    ['tags a string', { ...base, tags: 'k8s' }, 'FIELD_TYPE', 'tags'],
+  ];
+  for (const [name, record, code, field] of cases) {
+    it(name, () => {
+      const r = decode(record);
+      assert.equal(r.ok, false);
+      if (r.ok || r.skip) return assert.fail(`expected a reject, got ${JSON.stringify(r)}`);
+      assert.equal(r.code, code);
+      assert.equal(r.field, field);
+      assert.ok(r.message.length > 0);
+    });
+  }
+
+  it('skips metrics snapshots and other Falco internal records', () => {
+    const metrics = { ...base, rule: 'Falco internal: metrics snapshot', source: 'internal', output: 'Falco metrics snapshot' };
+    const other = { ...base, rule: 'Falco internal: hot restart', source: 'syscall' };
+    for (const r of [metrics, other, { ...base, source: 'internal' }]) {
+      const res = decode(r);
+      assert.equal(res.ok, false);
+      assert.equal(!res.ok && res.skip, true);
+    }
+  });
+
+  it('accepts alerts without output, output_fields, tags or hostname', () => {
+    const e = event({ rule: 'r', priority: 'Debug', time: '2024-01-01T00:00:00.5+02:00', output: null });
+    assert.equal(e.time, '2023-12-31T22:00:00.5Z');
+    assert.deepEqual(e.entities, []);
+  });
+});
