@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { DecodeContext } from '../../core/decoder.js';
 import { isObject, type JsonObject } from '../../core/json.js';
+// The corpus is read through the real file reader (lists, JSON lines, envelopes), as users run it.
 import { decodeFiles } from '../../pipeline/decode-files.js';
 import { corpusPath, requireCorpus } from '../../../test/support/corpus.js';
 import { k8sauditDecoder } from './index.js';

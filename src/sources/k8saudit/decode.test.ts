@@ -324,6 +324,7 @@ describe('k8saudit detect', () => {
     assert.equal(k8sauditDecoder.detect(parse(EXEC_POD)), true);
     assert.equal(k8sauditDecoder.detect(parse(CREATE_POD)), true);
     assert.equal(k8sauditDecoder.detect(ev({})), true);
+    assert.equal(k8sauditDecoder.detect(ev({ apiVersion: null })), true);
     assert.equal(k8sauditDecoder.detect({ auditID: 'a', verb: 'get', stage: 'ResponseComplete' }), true);
     assert.equal(k8sauditDecoder.detect({ kind: 'EventList', items: [] }), true);
   });

@@ -4,12 +4,12 @@ import type { JsonObject } from '../../core/json.js';
 export const AUDIT_GROUP = 'audit.k8s.io/';
 
 /**
- * True when `apiVersion` is absent (2018-era events omit it) or in the audit group. A core
+ * True when `apiVersion` is absent or null (2018-era events omit it) or in the audit group. A core
  * `Event` from the events API (`kubectl get events`, apiVersion `v1`) shares the kind name but
  * is not an audit event, so it must not be claimed.
  */
 export function isAuditApiVersion(value: unknown): boolean {
-  return value === undefined || (typeof value === 'string' && value.startsWith(AUDIT_GROUP));
+  return value === undefined || value === null || (typeof value === 'string' && value.startsWith(AUDIT_GROUP));
 }
 
 /**
