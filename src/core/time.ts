@@ -28,29 +28,86 @@ export interface EventTime {
   readonly iso: string;
 }
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+const DIGIT_0 = 48;
+
+/** Reads `n` ASCII digits at `at`, or -1. */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = text.charCodeAt(i) - DIGIT_0;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Parses an RFC 3339 / ISO 8601 timestamp with up to nanoseconds. Returns undefined for anything
- * else (including out-of-range dates), so callers can report a clear error.
+ * Parses an RFC 3339 / ISO 8601 timestamp with up to nanoseconds (`T`, `t` or a space between
+ * date and time; `Z` or a numeric offset; no zone is read as UTC, as some exporters write it).
+ * Returns undefined for anything else, including impossible dates, so callers can report a clear
+ * error. Hand-written because it runs once per event: a regex plus `Date` formatting cost several
+ * times a whole `JSON.parse` of the record.
  */
 export function parseTime(text: string): EventTime | undefined {
-  const m = RFC3339.exec(text);
-  if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s, frac = '', z, sign, oh, om] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(ms) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) {
+  if (text.length < 19) return undefined;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  const sep = text.charCodeAt(10);
+  if (
+    y < 0 || mo < 1 || mo > 12 || d < 1 || d > (DAYS_IN_MONTH[mo - 1] as number) || h > 23 || h < 0 || mi < 0 || mi > 59 || sec < 0 || sec > 60 ||
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 ||
+    (sep !== 84 && sep !== 116 && sep !== 32)
+  ) {
     return undefined;
   }
-  if (z === undefined && sign !== undefined) {
-    const offset = (Number(oh) * 60 + Number(om)) * 60_000;
-    ms += sign === '+' ? -offset : offset;
+  let i = 19;
+  let fracEnd = 19;
+  let nanos = 0;
+  if (text.charCodeAt(i) === 46) {
+    i++;
+    const start = i;
+    while (i < text.length && i - start < 9) {
+      const c = text.charCodeAt(i) - DIGIT_0;
+      if (c < 0 || c > 9) break;
+      nanos = nanos * 10 + c;
+      i++;
+    }
+    if (i === start) return undefined;
+    nanos *= 10 ** (9 - (i - start));
+    fracEnd = i;
+    while (fracEnd > start && text.charCodeAt(fracEnd - 1) === DIGIT_0) fracEnd--;
+    if (fracEnd === start) fracEnd = 19; // an all-zero fraction says nothing: drop it
   }
-  const fracDigits = frac.padEnd(9, '0');
-  const nanos = Number(fracDigits);
-  const base = new Date(ms).toISOString().slice(0, 19);
-  const iso = frac === '' ? `${base}Z` : `${base}.${frac.replace(/0+$/, '') || '0'}Z`;
+  let offsetMs = 0;
+  if (i < text.length) {
+    const z = text.charCodeAt(i);
+    if ((z === 90 || z === 122) && i === text.length - 1) {
+      // UTC
+    } else if ((z === 43 || z === 45) && (text.length - i === 6 || text.length - i === 5)) {
+      const oh = digits(text, i + 1, 2);
+      const om = digits(text, text.length - 2, 2);
+      if (oh < 0 || om < 0 || oh > 23 || om > 59) return undefined;
+      offsetMs = (oh * 60 + om) * 60_000 * (z === 43 ? 1 : -1);
+    } else {
+      return undefined;
+    }
+  }
+  if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec) - offsetMs;
+  let iso: string;
+  if (offsetMs === 0 && sep === 84 && sec < 60) {
+    // Already UTC and canonical: reuse the text (only the fraction's trailing zeros go).
+    iso = fracEnd === 19 ? `${text.slice(0, 19)}Z` : `${text.slice(0, fracEnd)}Z`;
+  } else {
+    const base = new Date(ms).toISOString().slice(0, 19);
+    iso = fracEnd === 19 ? `${base}Z` : `${base}${text.slice(19, fracEnd)}Z`;
+  }
   return { ms: ms + nanos / 1e6, iso };
 }
 
