@@ -8,6 +8,8 @@ const ACCOUNT_ID = /^\d{12}$/;
 /** Instance ids: `i-` and 8 (pre-2016) or 17 hex digits. */
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/i;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** Dotted-quad already in canonical form: the common case, returned without rebuilding. */
+const IPV4_CANONICAL = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const SERVICE_SUFFIX = '.amazonaws.com';
 
 /** A 12-digit account id, or undefined (placeholders such as `ANONYMOUS_PRINCIPAL` are not accounts). */
@@ -30,6 +32,7 @@ export function instanceId(raw: unknown): string | undefined {
  */
 export function ipAddress(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.length > 64) return undefined;
+  if (IPV4_CANONICAL.test(raw)) return raw;
   const m = IPV4.exec(raw);
   if (m !== null) {
     const octets = m.slice(1).map(Number);

@@ -15,9 +15,12 @@ import { addIssuedCredentials } from './credentials.js';
 import { eventBridgeDetail } from './detect.js';
 import { addIdentity } from './identity.js';
 import { addTargets } from './targets.js';
-import { clip, readEventTime } from './time.js';
+import { jsonType } from './text.js';
+import { readEventTime } from './time.js';
 
 const STS_SOURCE = 'sts.amazonaws.com';
+/** eventIDs are UUIDs; a longer one (never seen from AWS) is hashed so ids stay short. */
+const MAX_ID = 128;
 /** Members whose presence says "this is meant to be CloudTrail", for choosing the error code. */
 const MARKERS = ['eventVersion', 'eventName', 'eventTime', 'userIdentity', 'eventsource', 'eventname', 'eventtime'];
 
@@ -30,7 +33,7 @@ export function decodeCloudTrail(input: JsonObject, ctx: DecodeContext): DecodeR
   const t = readEventTime(record);
   if (!t.ok) return reject('TIME_INVALID', t.message, t.field);
   const ui = record['userIdentity'];
-  if (ui != null && !isObject(ui)) return reject('FIELD_TYPE', `userIdentity is a ${Array.isArray(ui) ? 'array' : typeof ui}, not an object`, 'userIdentity');
+  if (ui != null && !isObject(ui)) return reject('FIELD_TYPE', `userIdentity is ${jsonType(ui)}, not an object`, 'userIdentity');
 
   const kind = str(record, 'eventType') ?? 'AwsApiCall';
   const set = new EntitySet();
@@ -63,7 +66,7 @@ export function decodeCloudTrail(input: JsonObject, ctx: DecodeContext): DecodeR
 /** Why a required member is not a non-empty string, with the most helpful code. */
 function missing(record: JsonObject, field: 'eventSource' | 'eventName'): DecodeResult {
   const v = record[field];
-  if (v != null && typeof v !== 'string') return reject('FIELD_TYPE', `${field} is a ${Array.isArray(v) ? 'array' : typeof v}, not a string`, field);
+  if (v != null && typeof v !== 'string') return reject('FIELD_TYPE', `${field} is ${jsonType(v)}, not a string`, field);
   if (field === 'eventSource' && !MARKERS.some((m) => m in record)) {
     return reject('RECORD_UNRECOGNISED', 'not a CloudTrail record: it has none of eventVersion, eventSource, eventName, eventTime, userIdentity');
   }
@@ -78,7 +81,7 @@ function missing(record: JsonObject, field: 'eventSource' | 'eventName'): Decode
  */
 function eventId(record: JsonObject, time: EventTime, eventSource: string, eventName: string): string {
   const id = str(record, 'eventID');
-  if (id !== undefined) return `ct-${clip(id)}`;
+  if (id !== undefined) return id.length <= MAX_ID ? `ct-${id}` : stableId('ct-', [id]);
   const ui = isObject(record['userIdentity']) ? record['userIdentity'] : undefined;
   return stableId('ct-', [
     time.iso,

@@ -107,7 +107,8 @@ function addIssuer(set: EntitySet, ui: JsonObject, type: string, principal: stri
   const issuer = obj(obj(ui, 'sessionContext'), 'sessionIssuer');
   const issuerArn = str(issuer, 'arn');
   const issuerType = str(issuer, 'type');
-  if (issuerArn !== undefined && (issuerType === 'Role' || (issuerType === undefined && type === 'AssumedRole'))) {
+  const issuedByRole = issuerType === 'Role' || (issuerType === undefined && type === 'AssumedRole');
+  if (issuerArn !== undefined && issuedByRole && roleName(issuerArn) !== undefined) {
     set.relate(principal, 'assumes', addRole(set, issuerArn, str(issuer, 'userName')));
   } else if (issuerArn !== undefined && issuerType === 'IAMUser') {
     const attrs = principalAttrs('IAMUser', str(issuer, 'principalId'));

@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from '../../core/json.js';
 import { parseTime, type EventTime } from '../../core/time.js';
+import { clip, jsonType } from './text.js';
 
 const ZONELESS = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/;
 
@@ -17,13 +18,8 @@ export function readEventTime(record: JsonObject): TimeRead {
     return { ok: false, field: 'eventTime', message: `eventTime is missing and there is no @timestamp${hint}` };
   }
   const raw = record[field];
-  if (typeof raw !== 'string') return { ok: false, field, message: `${field} is a ${typeof raw}, not a time string` };
+  if (typeof raw !== 'string') return { ok: false, field, message: `${field} is ${jsonType(raw)}, not a time string` };
   const time = parseTime(raw) ?? (ZONELESS.test(raw) ? parseTime(`${raw}Z`) : undefined);
   if (time === undefined) return { ok: false, field, message: `${field} "${clip(raw)}" is not an ISO 8601 time` };
   return { ok: true, time };
-}
-
-/** Bounded excerpt of a value for messages, so a huge field does not flood the error report. */
-export function clip(s: string): string {
-  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
 }

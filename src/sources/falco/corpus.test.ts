@@ -4,9 +4,6 @@ import { describe, it } from 'node:test';
 import type { VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { isObject } from '../../core/json.js';
-// The brief asks corpus tests to read files through the lead's reader; the source boundary rule
-// is meant for production code.
-// eslint-disable-next-line import-x/no-restricted-paths
 import { decodeFiles } from '../../pipeline/decode-files.js';
 import { corpusPath, requireCorpus } from '../../../test/support/corpus.js';
 import { falcoDecoder } from './index.js';

@@ -67,8 +67,8 @@ function readTime(raw: unknown): EventTime | DecodeResult {
   if (parsed === undefined) {
     return reject('TIME_INVALID', `the alert time "${truncate(raw, SHOWN_MAX)}" is not an RFC 3339 time`, 'time');
   }
-  // parseTime writes an all-zero fraction as `.0`; sidekick drops it, so drop it for both.
-  return parsed.iso.endsWith('.0Z') ? { ms: parsed.ms, iso: `${parsed.iso.slice(0, -3)}Z` } : parsed;
+  // parseTime trims trailing zeros of the fraction, as sidekick does: both forms read the same.
+  return parsed;
 }
 
 type Optional = Pick<AlertHeader, 'hostname' | 'output' | 'fields'>;

@@ -4,10 +4,17 @@ import { MAX_ARGS, MAX_TARGET } from './constants.js';
 /** What a hook's `args[]` (KprobeArgument oneofs) names: files, remote peers, and a label. */
 export interface ArgScan {
   /** Absolute paths from file_arg / path_arg / linux_binprm_arg. */
-  readonly files: string[];
+  readonly files: readonly string[];
   /** Remote addresses from sock_arg.daddr (saddr is the local end). */
-  readonly remotes: string[];
+  readonly remotes: readonly string[];
   /** The first argument worth showing in the action (a path, peer, module, capability...). */
+  readonly target?: string;
+}
+
+/** The scan being filled. */
+interface Scan {
+  readonly files: string[];
+  readonly remotes: string[];
   target?: string;
 }
 
@@ -28,7 +35,7 @@ function clip(text: string): string {
 
 const PATH_ARGS = ['file_arg', 'path_arg', 'linux_binprm_arg'] as const;
 
-function scanPath(arg: JsonObject, scan: ArgScan): boolean {
+function scanPath(arg: JsonObject, scan: Scan): boolean {
   for (const key of PATH_ARGS) {
     const path = str(obj(arg, key), 'path');
     if (path !== undefined) {
@@ -41,7 +48,7 @@ function scanPath(arg: JsonObject, scan: ArgScan): boolean {
   return false;
 }
 
-function scanSock(arg: JsonObject, scan: ArgScan): boolean {
+function scanSock(arg: JsonObject, scan: Scan): boolean {
   const sock = obj(arg, 'sock_arg');
   if (sock === undefined) return false;
   const daddr = str(sock, 'daddr');
@@ -68,7 +75,7 @@ function labelOf(arg: JsonObject): string | undefined {
 
 /** One pass over at most MAX_ARGS arguments; non-object elements are ignored. */
 export function scanArgs(args: readonly unknown[]): ArgScan {
-  const scan: ArgScan = { files: [], remotes: [] };
+  const scan: Scan = { files: [], remotes: [] };
   const n = Math.min(args.length, MAX_ARGS);
   for (let i = 0; i < n; i++) {
     const arg = args[i];

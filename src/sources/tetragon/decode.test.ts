@@ -133,6 +133,8 @@ describe('tetragon decode: hooks and other event types', () => {
     assert.deepEqual(ids(ev, 'pod'), []);
     const parent = 'a2luZC1jb250cm9sLXBsYW5lOjEyODQyMTI3MTIwOTcyOjczODUw';
     assert.equal(entity(ev, 'process', parent)?.name, parent, 'a parent known only by id is named by its id');
+    assert.ok(hasRelation(ev, 'process:a2luZC1jb250cm9sLXBsYW5lOjEyODQyNzgzMzUwNjg0OjczODYw', 'child-of', `process:${parent}`));
+    assert.equal(ev.relations.some((r) => r.from === `process:${parent}` && r.kind === 'runs-in'), false, 'and not placed');
   });
 
   it('kprobe tcp_connect: remote IP from daddr (not saddr), cluster above the node', () => {

@@ -10,7 +10,7 @@ import { scanArgs, type ArgScan } from './args.js';
 import { AGENT_EVENT_TYPES, MAX_ANCESTORS, TEST_EVENT_TYPE } from './constants.js';
 import { eventKeys } from './detect.js';
 import { addFile, addNode, addRelative, addRemoteIp, addSubject } from './entities.js';
-import { readProcess, type ProcessFacts } from './process-fields.js';
+import { readProcess, readRelative, type ProcessFacts } from './process-fields.js';
 
 type Failure = Extract<DecodeResult, { skip: false }>;
 
@@ -90,27 +90,27 @@ function readSubject(env: Envelope): ProcessFacts | Failure {
 /** Parent and ancestors as a `child-of` chain; a missing parent object still links by id. */
 function addLineage(set: EntitySet, env: Envelope, subject: ProcessFacts, subjectKey: string | undefined, nodeKey: string | undefined): void {
   const parentObj = env.body['parent'];
-  const parent: ProcessFacts | undefined = isObject(parentObj)
-    ? readProcess(parentObj)
-    : subject.parentExecId === undefined ? undefined : { execId: subject.parentExecId };
   let prev = subjectKey;
-  if (parent !== undefined) {
-    const key = addRelative(set, parent, nodeKey);
-    set.relate(prev, 'child-of', key);
-    prev = key;
+  if (isObject(parentObj)) {
+    prev = addRelative(set, readRelative(parentObj), nodeKey);
+    set.relate(subjectKey, 'child-of', prev);
+  } else if (subject.parentExecId !== undefined) {
+    // Known by id only: nothing says where it runs, so it is not placed.
+    prev = addRelative(set, { execId: subject.parentExecId }, undefined);
+    set.relate(subjectKey, 'child-of', prev);
   }
   const ancestors = arr(env.body, 'ancestors');
   const n = Math.min(ancestors.length, MAX_ANCESTORS);
   for (let i = 0; i < n; i++) {
     const a = ancestors[i];
     if (!isObject(a)) continue;
-    const key = addRelative(set, readProcess(a), nodeKey);
+    const key = addRelative(set, readRelative(a), nodeKey);
     set.relate(prev, 'child-of', key);
     prev = key;
   }
 }
 
-const NO_ARGS: ArgScan = { files: [], remotes: [] };
+const NO_ARGS: ArgScan = Object.freeze({ files: [], remotes: [] });
 
 /** Files and peers the hook names (args of tracing hooks, the loaded path, Isovalent peers). */
 function scanTargets(env: Envelope): ArgScan {

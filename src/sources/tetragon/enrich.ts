@@ -35,6 +35,28 @@ function upgradeProcesses(entities: readonly Entity[], tree: ProcessLookup): Ent
 }
 
 /**
+ * The processes of the event that run where `known` says: the subject, and every process the
+ * table places in the same container (or pod). Their provisional `runs-in node` (the decoder
+ * could not tell them from host processes) is replaced by the workload.
+ */
+function movedProcesses(event: VigilEvent, tree: ProcessLookup, subjectKey: string, known: Placement): Set<string> {
+  const moved = new Set<string>([subjectKey]);
+  for (const e of event.entities) {
+    if (e.type !== 'process') continue;
+    const p = tree.placementOf(e.id);
+    const same = known.containerId !== undefined
+      ? p?.containerId === known.containerId
+      : p?.podName === known.podName && p?.namespace === known.namespace;
+    if (same) moved.add(entityKey(e));
+  }
+  return moved;
+}
+
+function withoutNodePlacement(relations: readonly Relation[], moved: ReadonlySet<string>): readonly Relation[] {
+  return relations.filter((r) => !(r.kind === 'runs-in' && moved.has(r.from) && r.to.startsWith('node:')));
+}
+
+/**
  * Adds to an event what the table knows about its subject and the event lacks: the container,
  * pod, namespace and image it runs in (its own or inherited from an ancestor), its node, the
  * parent it does not name, and the binaries of processes named only by id. Returns the same
@@ -44,26 +66,27 @@ export function enrichEvent(event: VigilEvent, tree: ProcessLookup, subject: Pro
   const execId = subject.execId;
   if (execId === undefined) return event;
   const rec = tree.get(execId);
-  const known = tree.placementOf(execId);
   const subjectKey = entityKey({ type: 'process', id: execId });
-  const addPlace = placementAdds(known, subject.placement);
+  const known = tree.placementOf(execId);
+  const place = placementAdds(known, subject.placement) ? known : undefined;
   const nodeEntity = event.entities.find((e) => e.type === 'node');
   const addNodeName = nodeEntity === undefined ? rec?.node : undefined;
   const hasParent = event.relations.some((r) => r.from === subjectKey && r.kind === 'child-of');
   const parentId = hasParent || rec?.parentExecId === execId ? undefined : rec?.parentExecId;
   const parent = parentId === undefined ? undefined : tree.get(parentId);
   const upgraded = upgradeProcesses(event.entities, tree);
-  if (!addPlace && addNodeName === undefined && parent === undefined && upgraded === undefined) return event;
+  if (place === undefined && addNodeName === undefined && parent === undefined && upgraded === undefined) return event;
 
-  const set = seeded(upgraded ?? event.entities, event.relations);
+  const moved = place === undefined ? undefined : movedProcesses(event, tree, subjectKey, place);
+  const set = seeded(upgraded ?? event.entities, moved === undefined ? event.relations : withoutNodePlacement(event.relations, moved));
   let nodeKey = nodeEntity === undefined ? undefined : entityKey(nodeEntity);
   if (addNodeName !== undefined) {
     nodeKey = addNode(set, addNodeName, rec?.cluster);
     if (known === undefined) set.relate(subjectKey, 'runs-in', nodeKey);
   }
-  if (addPlace && known !== undefined) {
-    const keys = addPlacement(set, known, nodeKey);
-    set.relate(subjectKey, 'runs-in', keys.container ?? keys.pod);
+  if (place !== undefined && moved !== undefined) {
+    const keys = addPlacement(set, place, nodeKey);
+    for (const key of moved) set.relate(key, 'runs-in', keys.container ?? keys.pod);
   }
   if (parent !== undefined) set.relate(subjectKey, 'child-of', addRelative(set, parent, nodeKey));
   return { ...event, entities: set.entities, relations: set.relations };

@@ -40,7 +40,7 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
 
 /** `docker-pullable://nginx@sha256:…` → `nginx@sha256:…`. */
 function withoutScheme(raw: string): string {
-  return raw.replace(SCHEME, '');
+  return raw.includes('://') ? raw.replace(SCHEME, '') : raw;
 }
 
 /**
@@ -99,6 +99,30 @@ export function readProcess(process: JsonObject): ProcessFacts {
     startTime: str(process, 'start_time'),
     parentExecId: str(process, 'parent_exec_id'),
     placement: readPlacement(process),
+  };
+}
+
+/**
+ * A relative (parent, ancestor) as one event shows it: identity and container only. The decoder
+ * never adds a relative's pod or image, so it skips reading them (the hot path); the process
+ * tree reads relatives in full with `readProcess`.
+ */
+export function readRelative(process: JsonObject): ProcessFacts {
+  const pod = obj(process, 'pod');
+  const rawId = str(obj(pod, 'container'), 'id') ?? str(process, 'docker');
+  const podName = str(pod, 'name');
+  const placement = rawId === undefined && podName === undefined
+    ? undefined
+    : { containerId: rawId === undefined ? undefined : canonicalContainerId(rawId), podName };
+  return {
+    execId: str(process, 'exec_id'),
+    pid: num(process, 'pid'),
+    uid: num(process, 'uid'),
+    binary: str(process, 'binary'),
+    arguments: str(process, 'arguments'),
+    cwd: str(process, 'cwd'),
+    parentExecId: str(process, 'parent_exec_id'),
+    placement,
   };
 }
 

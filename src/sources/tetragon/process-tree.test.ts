@@ -101,6 +101,19 @@ describe('process tree: enrichment', () => {
     assert.equal(ev.payload, before.payload);
   });
 
+  it('a sparse process placed by the table no longer runs on the bare node', () => {
+    const tree = withNsenter();
+    const sparse = { process_kprobe: { process: { exec_id: NSENTER }, parent: { exec_id: BASH }, function_name: 'f' }, node_name: 'minikube', time: at(1) };
+    const before = decodeOk(sparse);
+    assert.ok(rel(before, `process:${NSENTER}`, 'runs-in', 'node:minikube'), 'the decoder alone takes it for a host process');
+    const ev = tree.observe(before);
+    assert.equal(rel(ev, `process:${NSENTER}`, 'runs-in', 'node:minikube'), false);
+    assert.equal(rel(ev, `process:${BASH}`, 'runs-in', 'node:minikube'), false);
+    assert.ok(rel(ev, `process:${NSENTER}`, 'runs-in', 'container:85f791fd8dfa'));
+    assert.ok(rel(ev, `process:${BASH}`, 'runs-in', 'container:85f791fd8dfa'));
+    assert.ok(rel(ev, 'pod:default/privileged-pod', 'runs-in', 'node:minikube'));
+  });
+
   it('a process known only through its parent inherits the parent’s container', () => {
     const tree = withNsenter();
     const child = { process_kprobe: { process: { exec_id: 'child-1', pid: 19100, parent_exec_id: NSENTER }, function_name: 'fd_install' }, node_name: 'minikube', time: at(2) };

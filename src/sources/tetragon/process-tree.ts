@@ -4,7 +4,7 @@ import { arr, isObject, obj, str, type JsonObject } from '../../core/json.js';
 import { MAX_ANCESTORS } from './constants.js';
 import { enrichEvent } from './enrich.js';
 import { ExpiryHeap } from './expiry-heap.js';
-import { mergePlacement, readProcess, type Placement, type ProcessFacts } from './process-fields.js';
+import { mergePlacement, readProcess, readRelative, type Placement, type ProcessFacts } from './process-fields.js';
 
 /** What the table remembers of one process (exec_id), merged over every sighting. */
 export interface ProcessRecord extends ProcessFacts {
@@ -141,11 +141,11 @@ export class ProcessTree implements SourceState {
     const proc = obj(body, 'process');
     const parent = obj(body, 'parent');
     if (proc !== undefined) chain.push(readProcess(proc));
-    if (parent !== undefined) chain.push(readProcess(parent));
+    if (parent !== undefined) chain.push(this.#readRelative(parent));
     const ancestors = arr(body, 'ancestors');
     for (let i = 0; i < ancestors.length && i < MAX_ANCESTORS; i++) {
       const a = ancestors[i];
-      if (isObject(a)) chain.push(readProcess(a));
+      if (isObject(a)) chain.push(this.#readRelative(a));
     }
     const node = str(payload, 'node_name');
     const cluster = str(payload, 'cluster_name');
@@ -155,6 +155,16 @@ export class ProcessTree implements SourceState {
       this.#learn(chain[i] as ProcessFacts, chain[i + 1]?.execId, node, cluster, timeMs);
     }
     return proc === undefined ? undefined : chain[0];
+  }
+
+  /**
+   * Relatives repeat in every event of their descendants; once one is known with its pod, the
+   * cheap read (no pod or image canonicalisation) is enough to refresh it.
+   */
+  #readRelative(o: JsonObject): ProcessFacts {
+    const id = str(o, 'exec_id');
+    const known = id === undefined ? undefined : this.#procs.get(id);
+    return known?.placement?.podName !== undefined ? readRelative(o) : readProcess(o);
   }
 
   #learn(f: ProcessFacts, parentHint: string | undefined, node: string | undefined, cluster: string | undefined, t: number): void {
