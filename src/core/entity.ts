@@ -90,11 +90,14 @@ export function createEntity(
     id,
     name: name === undefined || name === '' ? id : name,
   };
-  if (attrs !== undefined && Object.keys(attrs).length > 0) e.attrs = attrs;
+  if (attrs !== undefined && hasKeys(attrs)) e.attrs = attrs;
   return e;
 }
 
-const CONTAINER_PREFIX = /^[a-z]+:\/\//;
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
 
 /**
  * Container ids come as `containerd://<64 hex>`, `docker://…`, 64 hex, or Falco's 12-hex short
@@ -102,8 +105,14 @@ const CONTAINER_PREFIX = /^[a-z]+:\/\//;
  * the only part every source shows, so runtime events and Falco alerts meet on one key.
  */
 export function canonicalContainerId(raw: string): string {
-  const id = raw.replace(CONTAINER_PREFIX, '').toLowerCase();
-  return id.length > 12 && /^[0-9a-f]+$/.test(id) ? id.slice(0, 12) : id;
+  const scheme = raw.indexOf('://');
+  const id = (scheme >= 0 ? raw.slice(scheme + 3) : raw).toLowerCase();
+  if (id.length <= 12) return id;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return id;
+  }
+  return id.slice(0, 12);
 }
 
 /** `namespace/name`, the id of namespaced Kubernetes objects (pods, service accounts). */
@@ -124,12 +133,16 @@ export function canonicalImage(raw: string): { id: string; digest?: string } {
     digest = ref.slice(at + 1);
     ref = ref.slice(0, at);
   }
-  const slash = ref.lastIndexOf('/');
-  const hasTag = ref.lastIndexOf(':') > slash;
-  if (!hasTag && ref !== '' && digest === undefined) ref = `${ref}:latest`;
-  const first = ref.split('/')[0] ?? '';
-  const hasRegistry = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!hasRegistry && ref !== '') ref = ref.includes('/') ? `docker.io/${ref}` : `docker.io/library/${ref}`;
+  if (ref === '') return digest === undefined ? { id: ref } : { id: ref, digest };
+  const slash = ref.indexOf('/');
+  if (digest === undefined && ref.lastIndexOf(':') <= ref.lastIndexOf('/')) ref = `${ref}:latest`;
+  if (slash < 0) {
+    ref = `docker.io/library/${ref}`;
+  } else {
+    const first = ref.slice(0, slash);
+    const isRegistry = first.includes('.') || first.includes(':') || first === 'localhost';
+    if (!isRegistry) ref = `docker.io/${ref}`;
+  }
   return digest === undefined ? { id: ref } : { id: ref, digest };
 }
 
@@ -140,14 +153,16 @@ export function canonicalImage(raw: string): { id: string; digest?: string } {
 export class EntitySet {
   readonly entities: Entity[] = [];
   readonly relations: Relation[] = [];
-  readonly #seen = new Map<string, number>();
+  // Keys in the order of `entities`. Events name a dozen entities at most, so a linear scan
+  // beats a Map (no hashing of long ARN keys, one allocation less per event).
+  readonly #keys: string[] = [];
 
   /** Adds the entity (first one wins, later attrs are merged in) and returns its key. */
   add(e: Entity): string {
-    const key = entityKey(e);
-    const at = this.#seen.get(key);
-    if (at === undefined) {
-      this.#seen.set(key, this.entities.length);
+    const key = `${e.type}:${e.id}`;
+    const at = this.#keys.indexOf(key);
+    if (at < 0) {
+      this.#keys.push(key);
       this.entities.push(e);
     } else if (e.attrs !== undefined) {
       const old = this.entities[at] as Entity;
@@ -157,7 +172,7 @@ export class EntitySet {
   }
 
   has(key: string): boolean {
-    return this.#seen.has(key);
+    return this.#keys.includes(key);
   }
 
   relate(from: string | undefined, kind: RelationKind, to: string | undefined): void {

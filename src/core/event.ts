@@ -44,3 +44,99 @@ export type DecodeResult =
   | { readonly ok: true; readonly event: VigilEvent }
   | { readonly ok: false; readonly skip: true; readonly reason: string }
   | { readonly ok: false; readonly skip: false; readonly code: string; readonly message: string; readonly field?: string };
+
+/** What an event names: its entities and how they relate. */
+export interface EntityGraph {
+  readonly entities: readonly Entity[];
+  readonly relations: readonly Relation[];
+}
+
+/** The envelope without its entities, which `createEvent` derives on first use. */
+export type EventFields = Omit<VigilEvent, 'entities' | 'relations'>;
+
+const NO_ENTITIES: EntityGraph = Object.freeze({ entities: Object.freeze([]), relations: Object.freeze([]) });
+
+/**
+ * An event whose entities are extracted from the payload on first read, then kept. Decoding
+ * validates and places the record (id, time, kind, action) eagerly; entity extraction, the
+ * costliest part of normalizing, is paid only for events a later stage looks at, which keeps
+ * decoding close to the cost of `JSON.parse` itself.
+ *
+ * A class (not an object literal with getters, which V8 builds through a slow path costing more
+ * than the rest of decoding): `entities` and `relations` are prototype getters, so spreading
+ * such an event drops them; use `toPlainEvent` for a copy. `JSON.stringify` includes them.
+ */
+class LazyEvent implements VigilEvent {
+  readonly id: string;
+  readonly source: SourceKind;
+  readonly kind: string;
+  readonly action: string;
+  readonly time: string;
+  readonly timeMs: number;
+  readonly observedMs: number;
+  readonly payload: unknown;
+  readonly origin: Origin;
+  #extract: (() => EntityGraph) | undefined;
+  #graph: EntityGraph | undefined;
+
+  constructor(f: EventFields, extract: () => EntityGraph) {
+    this.id = f.id;
+    this.source = f.source;
+    this.kind = f.kind;
+    this.action = f.action;
+    this.time = f.time;
+    this.timeMs = f.timeMs;
+    this.observedMs = f.observedMs;
+    this.payload = f.payload;
+    this.origin = f.origin;
+    this.#extract = extract;
+  }
+
+  get entities(): readonly Entity[] {
+    return this.#load().entities;
+  }
+
+  get relations(): readonly Relation[] {
+    return this.#load().relations;
+  }
+
+  #load(): EntityGraph {
+    if (this.#graph === undefined) {
+      // `extract` must not throw; if it does anyway (a bug), the event has no entities rather
+      // than failing whoever reads them.
+      try {
+        this.#graph = (this.#extract as () => EntityGraph)();
+      } catch {
+        this.#graph = NO_ENTITIES;
+      }
+      this.#extract = undefined;
+    }
+    return this.#graph;
+  }
+
+  toJSON(): VigilEvent {
+    return toPlainEvent(this);
+  }
+}
+
+/** Builds an event whose entities and relations `extract` derives on first read (see LazyEvent). */
+export function createEvent(fields: EventFields, extract: () => EntityGraph): VigilEvent {
+  return new LazyEvent(fields, extract);
+}
+
+/** A plain-object copy of an event, entities included, in the schema's member order. */
+export function toPlainEvent(e: VigilEvent): VigilEvent {
+  return {
+    id: e.id,
+    source: e.source,
+    kind: e.kind,
+    action: e.action,
+    time: e.time,
+    timeMs: e.timeMs,
+    observedMs: e.observedMs,
+    entities: e.entities,
+    relations: e.relations,
+    payload: e.payload,
+    origin: e.origin,
+  };
+}

@@ -16,10 +16,14 @@ export type Priority = (typeof PRIORITIES)[number];
 
 /** Maps any spelling Falco or falcosidekick uses (`warning`, `INFO`, `Info`) to the canonical one. */
 export function parsePriority(raw: string): Priority | undefined {
-  const p = raw.toLowerCase();
-  if (p === 'info') return 'Informational';
-  return PRIORITIES.find((x) => x.toLowerCase() === p);
+  return PRIORITY_BY_NAME.get(raw) ?? PRIORITY_BY_NAME.get(raw.toLowerCase());
 }
+
+const PRIORITY_BY_NAME: ReadonlyMap<string, Priority> = new Map<string, Priority>([
+  ...PRIORITIES.map((p) => [p, p] as const),
+  ...PRIORITIES.map((p) => [p.toLowerCase(), p] as const),
+  ['info', 'Informational'],
+]);
 
 /**
  * A suspicious activity (contracts.md `signals[]`): one detection on one event. `source` is the

@@ -24,6 +24,8 @@ export interface RecordDecoderOptions {
   readonly decoders: readonly SourceDecoder[];
   readonly format: FormatOption;
   readonly clock: Clock;
+  /** Pass events through their sources' per-run state (default true; benchmarks turn it off). */
+  readonly withState?: boolean;
 }
 
 /** Members under which other tools wrap a record: EventBridge `detail`, shippers' `log`, Falco docs' `alert`. */
@@ -41,6 +43,7 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
   const lastByInput = new Map<string, SourceDecoder>();
 
   function stateOf(d: SourceDecoder): SourceState | undefined {
+    if (options.withState === false) return undefined;
     if (!states.has(d)) states.set(d, d.createState?.());
     return states.get(d);
   }

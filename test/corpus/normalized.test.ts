@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { eventToVigilJson } from '../../src/cli/commands/normalize.js';
 import { entityKey } from '../../src/core/entity.js';
+import { toPlainEvent } from '../../src/core/event.js';
 import { decodeFiles } from '../../src/pipeline/decode-files.js';
 import { corpusPath, requireCorpus } from '../support/corpus.js';
 
@@ -63,7 +64,7 @@ describe('normalized events from the whole corpus', () => {
     if (!requireCorpus(t)) return;
     const first = await decodeFiles(TELEMETRY.map(corpusPath));
     const second = await decodeFiles(TELEMETRY.map(corpusPath));
-    const strip = (es: typeof first.events) => es.map((e) => ({ ...e, observedMs: 0 }));
+    const strip = (es: typeof first.events) => es.map((e) => ({ ...toPlainEvent(e), observedMs: 0 }));
     assert.deepEqual(strip(second.events), strip(first.events));
     assert.deepEqual(second.errors, first.errors);
     // Ids come from the sources' own ids where they exist (CloudTrail eventID, audit auditID +

@@ -33,15 +33,18 @@ export async function benchCommand(
   if (opts.json) {
     io.out(`${JSON.stringify({ target, ...r }, null, 2)}\n`);
   } else {
-    const f = (x: number) => Math.round(x).toLocaleString('en-US');
+    const f = (x: number) => Math.round(x).toLocaleString('en-US').padStart(9);
+    const row = (name: string, x: { recordsPerSec: number; mbPerSec: number; ratio: number }, note = '') =>
+      `${name.padEnd(22)}${f(x.recordsPerSec)} records/s ${x.mbPerSec.toFixed(0).padStart(5)} MB/s ${(x.ratio * 100).toFixed(1).padStart(6)}% of JSON.parse${note}`;
     io.out(
       [
-        `records          ${f(r.records)} (${(r.bytes / 1e6).toFixed(1)} MB)`,
-        `JSON.parse       ${f(r.jsonParse.recordsPerSec)} records/s  ${r.jsonParse.mbPerSec.toFixed(0)} MB/s`,
-        `decode           ${f(r.decode.recordsPerSec)} records/s  ${r.decode.mbPerSec.toFixed(0)} MB/s  (${r.decode.events} events, ${r.decode.errors} errors)`,
-        `ratio            ${(r.ratio * 100).toFixed(1)}% of JSON.parse (target ≥ 70%)`,
-        `from file        ${f(r.file.recordsPerSec)} records/s  ${r.file.mbPerSec.toFixed(0)} MB/s  (read + cut + parse + decode)`,
-        `heap used        ${r.heapUsedMb.toFixed(0)} MB`,
+        `records               ${r.records.toLocaleString('en-US')} (${(r.bytes / 1e6).toFixed(1)} MB; ${r.events} events, ${r.errors} errors)`,
+        row('JSON.parse', r.jsonParse),
+        row('decode', r.decode, '  (target ≥ 70%)'),
+        row(' + entities', r.decodeEntities),
+        row(' + process tree', r.decodeEntitiesState),
+        row('from file, end to end', r.file, '  (read, gunzip, cut, parse, decode, state)'),
+        `heap used             ${r.heapUsedMb.toFixed(0)} MB`,
         '',
       ].join('\n'),
     );

@@ -1,5 +1,5 @@
 import { formatRecordError } from '../../core/errors.js';
-import type { VigilEvent } from '../../core/event.js';
+import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import { decodeInputs } from '../../pipeline/decode-files.js';
 import type { FormatOption } from '../../pipeline/record-decoder.js';
 import type { CliIo } from '../io.js';
@@ -10,7 +10,7 @@ export function eventToVigilJson(e: VigilEvent): string {
     return JSON.stringify(e);
   } catch {
     // A payload nested beyond what JSON.stringify can walk: keep the envelope, say so.
-    return JSON.stringify({ ...e, payload: { vigil_error: 'payload too deeply nested to serialise' } });
+    return JSON.stringify({ ...toPlainEvent(e), payload: { vigil_error: 'payload too deeply nested to serialise' } });
   }
 }
 

@@ -6,7 +6,7 @@
 import type { DecodeContext } from '../../core/decoder.js';
 import { reject } from '../../core/decoder.js';
 import { EntitySet, createEntity } from '../../core/entity.js';
-import type { DecodeResult } from '../../core/event.js';
+import { createEvent, type DecodeResult } from '../../core/event.js';
 import { stableId } from '../../core/hash.js';
 import { isObject, str, type JsonObject } from '../../core/json.js';
 import type { EventTime } from '../../core/time.js';
@@ -36,31 +36,31 @@ export function decodeCloudTrail(input: JsonObject, ctx: DecodeContext): DecodeR
   if (ui != null && !isObject(ui)) return reject('FIELD_TYPE', `userIdentity is ${jsonType(ui)}, not an object`, 'userIdentity');
 
   const kind = str(record, 'eventType') ?? 'AwsApiCall';
+  const fields = {
+    id: eventId(record, t.time, eventSource, eventName),
+    source: 'cloudtrail',
+    kind,
+    action: `${serviceOf(eventSource)}:${eventName}`,
+    time: t.time.iso,
+    timeMs: t.time.ms,
+    observedMs: ctx.observedMs,
+    payload: record,
+    origin: ctx.origin,
+  } as const;
+  return { ok: true, event: createEvent(fields, () => recordEntities(record, ui ?? undefined, kind, eventSource, eventName)) };
+}
+
+/** Who acted, from where, with which credentials, on what. */
+function recordEntities(record: JsonObject, ui: JsonObject | undefined, kind: string, eventSource: string, eventName: string): EntitySet {
   const set = new EntitySet();
-  const actor = addIdentity(set, record, ui ?? undefined, kind);
+  const actor = addIdentity(set, record, ui, kind);
   const ip = ipAddress(record['sourceIPAddress']);
   if (ip !== undefined) set.relate(actor, 'from-ip', set.add(createEntity('ip', ip)));
   const recipient = accountId(record['recipientAccountId']);
   if (recipient !== undefined) set.add(createEntity('aws-account', recipient));
   if (eventSource === STS_SOURCE) addIssuedCredentials(set, record, eventName, actor, str(record, 'errorCode') !== undefined);
   addTargets(set, record, eventSource, actor);
-
-  return {
-    ok: true,
-    event: {
-      id: eventId(record, t.time, eventSource, eventName),
-      source: 'cloudtrail',
-      kind,
-      action: `${serviceOf(eventSource)}:${eventName}`,
-      time: t.time.iso,
-      timeMs: t.time.ms,
-      observedMs: ctx.observedMs,
-      entities: set.entities,
-      relations: set.relations,
-      payload: record,
-      origin: ctx.origin,
-    },
-  };
+  return set;
 }
 
 /** Why a required member is not a non-empty string, with the most helpful code. */

@@ -85,7 +85,7 @@ describe('falco decode: syscall alert', () => {
     assert.equal(Math.floor(e.timeMs), Date.parse('2026-03-04T10:15:42.123Z'));
     assert.equal(e.observedMs, ctx.observedMs);
     assert.deepEqual(e.origin, ctx.origin);
-    assert.match(e.id, /^falco-[0-9a-f]{20}$/);
+    assert.match(e.id, /^falco-[0-9a-f]{32}$/);
     assert.equal(event(parse(SYSCALL_FALCO)).id, e.id, 'deterministic');
   });
 

@@ -12,7 +12,7 @@
  */
 import { EntitySet } from '../../core/entity.js';
 import type { DecodeContext } from '../../core/decoder.js';
-import type { DecodeResult } from '../../core/event.js';
+import { createEvent, type DecodeResult } from '../../core/event.js';
 import { stableId } from '../../core/hash.js';
 import type { JsonObject } from '../../core/json.js';
 import { addCloudTrailEntities, addGcpEntities, addGithubEntities, addOktaEntities } from './entities-cloud.js';
@@ -40,24 +40,15 @@ export function decodeAlert(record: JsonObject, ctx: DecodeContext): DecodeResul
   const read = readHeader(record);
   if ('result' in read) return read.result;
   const h = read.header;
+  const fields = { id: alertId(h), source: 'falco', kind: 'alert', action: h.rule, time: h.time.iso, timeMs: h.time.ms, observedMs: ctx.observedMs, payload: record, origin: ctx.origin } as const;
+  return { ok: true, event: createEvent(fields, () => alertEntities(h)) };
+}
+
+/** The entities the alert's output fields name, read by rule source. */
+function alertEntities(h: AlertHeader): EntitySet {
   const set = new EntitySet();
   READERS.get(h.source)?.(set, h.fields, h.hostname);
-  return {
-    ok: true,
-    event: {
-      id: alertId(h),
-      source: 'falco',
-      kind: 'alert',
-      action: h.rule,
-      time: h.time.iso,
-      timeMs: h.time.ms,
-      observedMs: ctx.observedMs,
-      entities: set.entities,
-      relations: set.relations,
-      payload: record,
-      origin: ctx.origin,
-    },
-  };
+  return set;
 }
 
 /** Same alert, same id, in Falco's and falcosidekick's form (see the module comment). */

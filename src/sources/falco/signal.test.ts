@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { VigilEvent } from '../../core/event.js';
+import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { falcoDecoder } from './index.js';
 import { alertToSignal } from './signal.js';
@@ -58,9 +58,9 @@ describe('alertToSignal', () => {
 
   it('returns undefined for events that are not Falco alerts', () => {
     const event = decoded(ALERT);
-    assert.equal(alertToSignal({ ...event, source: 'tetragon' }), undefined);
-    assert.equal(alertToSignal({ ...event, kind: 'process_exec' }), undefined);
-    assert.equal(alertToSignal({ ...event, payload: null }), undefined);
-    assert.equal(alertToSignal({ ...event, payload: { ...ALERT, priority: 'nope' } }), undefined);
+    assert.equal(alertToSignal({ ...toPlainEvent(event), source: 'tetragon' }), undefined);
+    assert.equal(alertToSignal({ ...toPlainEvent(event), kind: 'process_exec' }), undefined);
+    assert.equal(alertToSignal({ ...toPlainEvent(event), payload: null }), undefined);
+    assert.equal(alertToSignal({ ...toPlainEvent(event), payload: { ...ALERT, priority: 'nope' } }), undefined);
   });
 });

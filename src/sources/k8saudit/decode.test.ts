@@ -246,7 +246,7 @@ describe('k8saudit decode: action, id and time', () => {
     assert.equal(decodeOk(ev({ stage: 'RequestReceived' })).id, 'k8s-id-1-RequestReceived');
     assert.equal(decodeOk(ev({ stage: undefined })).id, 'k8s-id-1');
     const a = decodeOk(ev({ auditID: undefined })).id;
-    assert.match(a, /^k8s-[0-9a-f]{20}$/);
+    assert.match(a, /^k8s-[0-9a-f]{32}$/);
     assert.equal(decodeOk(ev({ auditID: undefined })).id, a, 'deterministic');
     assert.notEqual(decodeOk(ev({ auditID: undefined, verb: 'delete' })).id, a);
   });

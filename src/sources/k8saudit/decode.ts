@@ -1,5 +1,5 @@
 import type { DecodeContext } from '../../core/decoder.js';
-import type { DecodeResult, VigilEvent } from '../../core/event.js';
+import { createEvent, type DecodeResult } from '../../core/event.js';
 import { stableId } from '../../core/hash.js';
 import { str, type JsonObject } from '../../core/json.js';
 import { actionOf } from './action.js';
@@ -41,8 +41,7 @@ export function decodeAudit(record: JsonObject, ctx: DecodeContext): DecodeResul
   const view = checked.value;
   const time = eventTime(record);
   if (!time.ok) return time.error;
-  const set = auditEntities(record, view);
-  const event: VigilEvent = {
+  const fields = {
     id: eventId(view, time.time.iso),
     source: 'k8saudit',
     kind: 'audit',
@@ -50,10 +49,8 @@ export function decodeAudit(record: JsonObject, ctx: DecodeContext): DecodeResul
     time: time.time.iso,
     timeMs: time.time.ms,
     observedMs: ctx.observedMs,
-    entities: set.entities,
-    relations: set.relations,
     payload: record,
     origin: ctx.origin,
-  };
-  return { ok: true, event };
+  } as const;
+  return { ok: true, event: createEvent(fields, () => auditEntities(record, view)) };
 }

@@ -102,7 +102,7 @@ describe('tetragon corpus', () => {
         for (const ev of out.events) {
           assert.equal(ev.source, 'tetragon', `${file} (${format}) is detected as tetragon`);
           assert.equal(ev.kind, type, file);
-          assert.match(ev.id, /^tg-[0-9a-f]{20}$/);
+          assert.match(ev.id, /^tg-[0-9a-f]{32}$/);
           assert.match(ev.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
           assert.ok(ev.entities.length > 0, `${file} names entities`);
         }

@@ -103,9 +103,10 @@ describe('tetragon decode: hooks and other event types', () => {
     assert.equal(ev.kind, 'process_kprobe');
     assert.equal(ev.action, 'kprobe security_file_permission /etc/passwd');
     assert.equal(ev.time, '2024-04-14T02:18:14.376304204Z');
-    assert.equal(ev.id, 'tg-5825ce6c5cfe25f35fdc');
-    assert.ok(entity(ev, 'file', '/etc/passwd'));
     const vi = 'dGV0cmFnb24tZGV2LWNvbnRyb2wtcGxhbmU6MTY4MTc3MDUwMTI1NDI6NjQ3NDY=';
+    // the id recipe: node, type, exec_id, time, hook and policy
+    assert.equal(ev.id, stableId('tg-', ['tetragon-dev-control-plane', 'process_kprobe', vi, ev.time, 'security_file_permission', 'file-monitoring']));
+    assert.ok(entity(ev, 'file', '/etc/passwd'));
     assert.ok(hasRelation(ev, `process:${vi}`, 'targets', 'file:/etc/passwd'));
     assert.deepEqual(entity(ev, 'pod', 'default/file-access')?.attrs, { workload: 'file-access', workloadKind: 'Pod' });
     assert.deepEqual(ids(ev, 'image'), ['docker.io/library/busybox:latest']);

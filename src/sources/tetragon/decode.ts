@@ -1,7 +1,7 @@
 import { skip, type DecodeContext } from '../../core/decoder.js';
 import { EntitySet } from '../../core/entity.js';
 import type { ErrorCode } from '../../core/errors.js';
-import type { DecodeResult, VigilEvent } from '../../core/event.js';
+import { createEvent, type DecodeResult, type VigilEvent } from '../../core/event.js';
 import { stableId } from '../../core/hash.js';
 import { arr, isObject, str, type JsonObject } from '../../core/json.js';
 import { parseTime, type EventTime } from '../../core/time.js';
@@ -135,8 +135,8 @@ function hookName(env: Envelope): string | undefined {
   return str(b, 'function_name');
 }
 
-function envelopeEvent(env: Envelope, set: EntitySet, execId: string | undefined, action: string, record: JsonObject, ctx: DecodeContext): VigilEvent {
-  return {
+function envelopeEvent(env: Envelope, entities: () => EntitySet, execId: string | undefined, action: string, record: JsonObject, ctx: DecodeContext): VigilEvent {
+  const fields = {
     id: stableId('tg-', [env.node, env.type, execId, env.time.iso, hookName(env), str(env.body, 'policy_name')]),
     source: 'tetragon',
     kind: env.type,
@@ -144,25 +144,27 @@ function envelopeEvent(env: Envelope, set: EntitySet, execId: string | undefined
     time: env.time.iso,
     timeMs: env.time.ms,
     observedMs: ctx.observedMs,
-    entities: set.entities,
-    relations: set.relations,
     payload: record,
     origin: ctx.origin,
-  };
+  } as const;
+  return createEvent(fields, entities);
 }
 
 function decodeProcessEvent(env: Envelope, record: JsonObject, ctx: DecodeContext): DecodeResult {
   const subject = readSubject(env);
   if (isFailure(subject)) return subject;
-  const set = new EntitySet();
-  const nodeKey = addNode(set, env.node, env.cluster);
-  const subjectKey = addSubject(set, subject, nodeKey);
-  addLineage(set, env, subject, subjectKey, nodeKey);
   const scan = scanTargets(env);
-  for (const f of scan.files) addFile(set, f, subjectKey);
-  for (const ip of scan.remotes) addRemoteIp(set, ip, subjectKey);
   const action = actionFor(env.type, env.body, subject.binary, scan.target);
-  return { ok: true, event: envelopeEvent(env, set, subject.execId, action, record, ctx) };
+  const entities = () => {
+    const set = new EntitySet();
+    const nodeKey = addNode(set, env.node, env.cluster);
+    const subjectKey = addSubject(set, subject, nodeKey);
+    addLineage(set, env, subject, subjectKey, nodeKey);
+    for (const f of scan.files) addFile(set, f, subjectKey);
+    for (const ip of scan.remotes) addRemoteIp(set, ip, subjectKey);
+    return set;
+  };
+  return { ok: true, event: envelopeEvent(env, entities, subject.execId, action, record, ctx) };
 }
 
 /**
@@ -175,9 +177,12 @@ export function decode(record: JsonObject, ctx: DecodeContext): DecodeResult {
   if (isFailure(env)) return env;
   if (env.type === TEST_EVENT_TYPE) return skip('Tetragon test event');
   if (AGENT_EVENT_TYPES.has(env.type)) {
-    const set = new EntitySet();
-    addNode(set, env.node, env.cluster);
-    return { ok: true, event: envelopeEvent(env, set, undefined, actionFor(env.type, env.body, undefined, undefined), record, ctx) };
+    const entities = () => {
+      const set = new EntitySet();
+      addNode(set, env.node, env.cluster);
+      return set;
+    };
+    return { ok: true, event: envelopeEvent(env, entities, undefined, actionFor(env.type, env.body, undefined, undefined), record, ctx) };
   }
   return decodeProcessEvent(env, record, ctx);
 }

@@ -1,5 +1,5 @@
 import { EntitySet, entityKey, type Entity, type Relation } from '../../core/entity.js';
-import type { VigilEvent } from '../../core/event.js';
+import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import { addNode, addPlacement, addRelative, processEntity } from './entities.js';
 import { placementAdds, type Placement, type ProcessFacts } from './process-fields.js';
 
@@ -89,5 +89,5 @@ export function enrichEvent(event: VigilEvent, tree: ProcessLookup, subject: Pro
     for (const key of moved) set.relate(key, 'runs-in', keys.container ?? keys.pod);
   }
   if (parent !== undefined) set.relate(subjectKey, 'child-of', addRelative(set, parent, nodeKey));
-  return { ...event, entities: set.entities, relations: set.relations };
+  return { ...toPlainEvent(event), entities: set.entities, relations: set.relations };
 }

@@ -29,7 +29,7 @@ const SEEDS = [NSENTER_EXEC, FILE_ACCESS_KPROBE, MERLIN_CONNECT, WHOAMI_EXIT, CA
 /** Checks one outcome: an event is well formed, a failure carries a known code. */
 function checkResult(r: DecodeResult): void {
   if (r.ok) {
-    assert.match(r.event.id, /^tg-[0-9a-f]{20}$/);
+    assert.match(r.event.id, /^tg-[0-9a-f]{32}$/);
     assert.equal(r.event.source, 'tetragon');
     assert.equal(typeof r.event.action, 'string');
     assert.ok(Number.isFinite(r.event.timeMs));

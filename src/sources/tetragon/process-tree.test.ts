@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { VigilEvent } from '../../core/event.js';
+import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import { createProcessTree, type ProcessTree } from './process-tree.js';
@@ -153,7 +153,7 @@ describe('process tree: enrichment', () => {
     const tree = withNsenter();
     const ev = decodeOk(NSENTER_EXEC);
     assert.equal(tree.observe(ev), ev);
-    const foreign = { ...ev, source: 'falco' as const };
+    const foreign = { ...toPlainEvent(ev), source: 'falco' as const };
     assert.equal(tree.observe(foreign), foreign);
   });
 });
