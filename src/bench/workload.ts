@@ -167,16 +167,29 @@ function falco(r: () => number, i: number, t: number): object {
   };
 }
 
-/** `count` JSON lines: 40% Tetragon, 25% CloudTrail, 25% Kubernetes audit, 10% Falco alerts. */
-export function generateWorkload(count: number, seed = 42): string[] {
+/** A generated workload: JSON lines and, for each, the stream (source) it belongs to. */
+export interface Workload {
+  readonly lines: string[];
+  readonly streams: string[];
+}
+
+/**
+ * `count` JSON lines: 40% Tetragon, 25% CloudTrail, 25% Kubernetes audit, 10% Falco alerts,
+ * interleaved record by record as four concurrent streams (one per source, as four agents or
+ * files feed a collector) would be.
+ */
+export function generateWorkload(count: number, seed = 42): Workload {
   const r = rng(seed);
   const start = Date.UTC(2026, 10, 2, 9, 0, 0);
   const lines: string[] = [];
+  const streams: string[] = [];
   for (let i = 0; i < count; i++) {
     const t = start + i * 10;
     const k = i % 20;
-    const record = k < 8 ? tetragon(r, i, t) : k < 13 ? cloudtrail(r, i, t) : k < 18 ? k8saudit(r, i, t) : falco(r, i, t);
+    const [stream, record] =
+      k < 8 ? ['tetragon', tetragon(r, i, t)] : k < 13 ? ['cloudtrail', cloudtrail(r, i, t)] : k < 18 ? ['k8saudit', k8saudit(r, i, t)] : ['falco', falco(r, i, t)];
     lines.push(JSON.stringify(record));
+    streams.push(stream);
   }
-  return lines;
+  return { lines, streams };
 }

@@ -18,9 +18,10 @@ export function stableId(prefix: string, parts: readonly (string | number | unde
     const part = parts[p];
     const s = p === parts.length ? '' : part === undefined ? '' : typeof part === 'string' ? part : String(part);
     // The length (plus one, so an empty part still counts) separates the parts.
+    // Two UTF-16 units per step (lossless: each is 16 bits), which halves the work.
     let c = p === parts.length ? 0 : s.length + 1;
-    for (let i = -1; i < s.length; i++) {
-      if (i >= 0) c = s.charCodeAt(i);
+    for (let i = -2; i < s.length; i += 2) {
+      if (i >= 0) c = s.charCodeAt(i) | (i + 1 < s.length ? s.charCodeAt(i + 1) << 16 : 0);
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h3 = Math.imul((h3 ^ c) + (h3 >>> 13), 0xcc9e2d51);

@@ -5,7 +5,7 @@
  * Id: Falco alerts have no id of their own (sidekick's `uuid` is random per delivery), so it is
  * derived from source, rule, time, hostname and the start of `output`. Only the first
  * `OUTPUT_ID_CHARS` characters of the output count: falcosidekick cuts long strings to 507
- * *bytes* + `[...]` when a payload exceeds 4 KiB, and 160 UTF-16 units always fit in 507 bytes
+ * *bytes* + `[...]` when a payload exceeds 4 KiB, and 64 UTF-16 units always fit in 507 bytes
  * of UTF-8, so a truncated sidekick copy gets the same id as Falco's own line. The ids differ
  * only if one form lacks `hostname` or `output` that the other has (sidekick drops an empty
  * hostname, which Falco never prints).
@@ -22,7 +22,7 @@ import { readHeader, type AlertHeader } from './header.js';
 
 export const ID_PREFIX = 'falco-';
 
-const OUTPUT_ID_CHARS = 160;
+const OUTPUT_ID_CHARS = 64;
 
 type EntityReader = (set: EntitySet, fields: JsonObject | undefined, hostname: string | undefined) => void;
 

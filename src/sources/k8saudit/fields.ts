@@ -27,6 +27,10 @@ type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: fals
 const TOP_STRINGS = ['auditID', 'verb', 'requestURI', 'level', 'userAgent'] as const;
 const TOP_OBJECTS = ['user', 'impersonatedUser', 'objectRef', 'responseStatus', 'annotations'] as const;
 const USER_STRINGS = ['username', 'uid'] as const;
+const USER_OBJECTS = [
+  ['user', 'user.'],
+  ['impersonatedUser', 'impersonatedUser.'],
+] as const;
 const OBJECT_REF_STRINGS = ['resource', 'subresource', 'namespace', 'name', 'apiGroup', 'apiVersion'] as const;
 
 function typeName(v: unknown): string {
@@ -106,11 +110,11 @@ function wrapperHint(record: JsonObject): string {
 
 /** Member types of the nested objects the entities read. */
 function checkNested(record: JsonObject): DecodeResult | undefined {
-  for (const key of ['user', 'impersonatedUser'] as const) {
+  for (const [key, prefix] of USER_OBJECTS) {
     const u = optObject(record, key);
     if (u === undefined) continue;
     for (const k of USER_STRINGS) {
-      const bad = badString(u, k, `${key}.`);
+      const bad = badString(u, k, prefix);
       if (bad !== undefined) return bad;
     }
   }

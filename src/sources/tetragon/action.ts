@@ -1,9 +1,12 @@
 import { num, str, type JsonObject } from '../../core/json.js';
 import { hostPort } from './args.js';
 
-/** Joins the non-empty words of a label. */
-function words(...parts: (string | undefined)[]): string {
-  return parts.filter((p) => p !== undefined && p !== '').join(' ');
+/** Joins the non-empty words of a label (no rest array: this runs once per event). */
+function words(a: string, b?: string, c?: string): string {
+  let out = a;
+  if (b !== undefined && b !== '') out = out === '' ? b : `${out} ${b}`;
+  if (c !== undefined && c !== '') out = out === '' ? c : `${out} ${c}`;
+  return out;
 }
 
 const THROTTLE_PREFIX = /^THROTTLE_/;

@@ -68,8 +68,8 @@ function readEnvelope(record: JsonObject): Envelope | Failure {
   return { type, body, time, node, cluster };
 }
 
-/** The subject process: required for process events, with an exec_id for exec and exit. */
-function readSubject(env: Envelope): ProcessFacts | Failure {
+/** The subject process object, checked: required for process events, with an exec_id for exec and exit. */
+function checkSubject(env: Envelope): { proc: JsonObject; execId: string | undefined } | Failure {
   const field = `${env.type}.process`;
   const proc = env.body['process'];
   if (proc === undefined || proc === null) return fail('FIELD_MISSING', `${field} is missing`, field);
@@ -84,7 +84,7 @@ function readSubject(env: Envelope): ProcessFacts | Failure {
     const ok = v === undefined || v === null || (key === 'parent' ? isObject(v) : Array.isArray(v));
     if (!ok) return fail('FIELD_TYPE', `${env.type}.${key} must be ${key === 'parent' ? 'an object' : 'an array'}`, `${env.type}.${key}`);
   }
-  return readProcess(proc);
+  return { proc, execId };
 }
 
 /** Parent and ancestors as a `child-of` chain; a missing parent object still links by id. */
@@ -151,20 +151,23 @@ function envelopeEvent(env: Envelope, entities: () => EntitySet, execId: string 
 }
 
 function decodeProcessEvent(env: Envelope, record: JsonObject, ctx: DecodeContext): DecodeResult {
-  const subject = readSubject(env);
-  if (isFailure(subject)) return subject;
+  const checked = checkSubject(env);
+  if (isFailure(checked)) return checked;
   const scan = scanTargets(env);
-  const action = actionFor(env.type, env.body, subject.binary, scan.target);
-  const entities = () => {
-    const set = new EntitySet();
-    const nodeKey = addNode(set, env.node, env.cluster);
-    const subjectKey = addSubject(set, subject, nodeKey);
-    addLineage(set, env, subject, subjectKey, nodeKey);
-    for (const f of scan.files) addFile(set, f, subjectKey);
-    for (const ip of scan.remotes) addRemoteIp(set, ip, subjectKey);
-    return set;
-  };
-  return { ok: true, event: envelopeEvent(env, entities, subject.execId, action, record, ctx) };
+  const action = actionFor(env.type, env.body, str(checked.proc, 'binary'), scan.target);
+  // The process facts (placement, image, credentials...) feed only the entities: read them then.
+  return { ok: true, event: envelopeEvent(env, () => processEntities(env, checked.proc, scan), checked.execId, action, record, ctx) };
+}
+
+function processEntities(env: Envelope, proc: JsonObject, scan: ArgScan): EntitySet {
+  const subject = readProcess(proc);
+  const set = new EntitySet();
+  const nodeKey = addNode(set, env.node, env.cluster);
+  const subjectKey = addSubject(set, subject, nodeKey);
+  addLineage(set, env, subject, subjectKey, nodeKey);
+  for (const f of scan.files) addFile(set, f, subjectKey);
+  for (const ip of scan.remotes) addRemoteIp(set, ip, subjectKey);
+  return set;
 }
 
 /**
