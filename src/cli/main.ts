@@ -52,8 +52,8 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .description('measure throughput (decode: normalizing vs plain JSON.parse of the same lines)')
     .argument('[target]', 'what to measure', 'decode')
     .option('--json', 'print the figures as JSON')
-    .option('--records <n>', 'number of records in the generated workload', '200000')
-    .option('--rounds <n>', 'timed rounds (the best is kept)', '5')
+    .option('--records <n>', 'number of records in the generated workload', '30000')
+    .option('--rounds <n>', 'timed rounds (the best is kept)', '25')
     .option('--input <path...>', 'measure over these files instead of the generated workload')
     .action(async (target: string, opts: { json?: boolean; records: string; rounds: string; input?: string[] }) => {
       setStatus(await benchCommand(target, opts, io));

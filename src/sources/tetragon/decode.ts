@@ -70,19 +70,26 @@ function readEnvelope(record: JsonObject): Envelope | Failure {
 
 /** The subject process object, checked: required for process events, with an exec_id for exec and exit. */
 function checkSubject(env: Envelope): { proc: JsonObject; execId: string | undefined } | Failure {
-  const field = `${env.type}.process`;
+  // Field names are built only on the error paths: this runs once per event.
   const proc = env.body['process'];
-  if (proc === undefined || proc === null) return fail('FIELD_MISSING', `${field} is missing`, field);
-  if (!isObject(proc)) return fail('FIELD_TYPE', `${field} must be an object, got ${typeName(proc)}`, field);
-  const execId = optionalString(proc, 'exec_id', `${field}.exec_id`);
-  if (isFailure(execId)) return execId;
-  if (execId === undefined && (env.type === 'process_exec' || env.type === 'process_exit')) {
-    return fail('FIELD_MISSING', `${field}.exec_id is missing`, `${field}.exec_id`);
+  if (proc === undefined || proc === null) return fail('FIELD_MISSING', `${env.type}.process is missing`, `${env.type}.process`);
+  if (!isObject(proc)) return fail('FIELD_TYPE', `${env.type}.process must be an object, got ${typeName(proc)}`, `${env.type}.process`);
+  const rawExecId = proc['exec_id'];
+  if (rawExecId !== undefined && rawExecId !== null && typeof rawExecId !== 'string') {
+    const field = `${env.type}.process.exec_id`;
+    return fail('FIELD_TYPE', `${field} must be a string, got ${typeName(rawExecId)}`, field);
   }
-  for (const key of ['parent', 'ancestors'] as const) {
-    const v = env.body[key];
-    const ok = v === undefined || v === null || (key === 'parent' ? isObject(v) : Array.isArray(v));
-    if (!ok) return fail('FIELD_TYPE', `${env.type}.${key} must be ${key === 'parent' ? 'an object' : 'an array'}`, `${env.type}.${key}`);
+  const execId = rawExecId === '' || rawExecId === null ? undefined : rawExecId;
+  if (execId === undefined && (env.type === 'process_exec' || env.type === 'process_exit')) {
+    return fail('FIELD_MISSING', `${env.type}.process.exec_id is missing`, `${env.type}.process.exec_id`);
+  }
+  const parent = env.body['parent'];
+  if (parent !== undefined && parent !== null && !isObject(parent)) {
+    return fail('FIELD_TYPE', `${env.type}.parent must be an object`, `${env.type}.parent`);
+  }
+  const ancestors = env.body['ancestors'];
+  if (ancestors !== undefined && ancestors !== null && !Array.isArray(ancestors)) {
+    return fail('FIELD_TYPE', `${env.type}.ancestors must be an array`, `${env.type}.ancestors`);
   }
   return { proc, execId };
 }
