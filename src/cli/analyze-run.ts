@@ -19,13 +19,20 @@ export interface AnalyzeReport {
   errors: RecordError[];
   /** Events per source, for the table view. */
   bySource: Record<string, number>;
+  /** Entities named by more than one source (the joins correlation will use), most sources first. */
+  shared: { key: string; name: string; sources: string[] }[];
 }
+
+/** How many shared entities the report keeps. */
+const MAX_SHARED = 12;
 
 export interface AnalyzeOptions {
   readonly format: FormatOption;
   readonly clock?: Clock;
   /** Called about once a second on long runs with the records handled so far. */
   readonly onProgress?: (handled: number) => void;
+  /** Track which entities several sources name (reads every event's entities). */
+  readonly entities?: boolean;
 }
 
 export async function runAnalyze(paths: readonly string[], options: AnalyzeOptions): Promise<AnalyzeReport> {
@@ -36,7 +43,9 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
     attacks: [],
     errors: [],
     bySource: {},
+    shared: [],
   };
+  const sourcesOf = new Map<string, { name: string; sources: Set<string> }>();
   let lastProgress = Date.now();
   const decodeOptions = options.clock === undefined ? { format: options.format } : { format: options.format, clock: options.clock };
   for await (const batch of decodeInputs(paths, decodeOptions)) {
@@ -44,6 +53,14 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
       if (d.type === 'event') {
         report.summary.events++;
         report.bySource[d.event.source] = (report.bySource[d.event.source] ?? 0) + 1;
+        if (options.entities === true) {
+          for (const e of d.event.entities) {
+            const key = `${e.type}:${e.id}`;
+            const seen = sourcesOf.get(key) ?? { name: `${e.type} ${e.name}`, sources: new Set<string>() };
+            seen.sources.add(d.event.source);
+            sourcesOf.set(key, seen);
+          }
+        }
         if (d.event.source === 'falco') {
           const s = alertToSignal(d.event);
           if (s !== undefined) report.signals.push(s);
@@ -62,5 +79,10 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
     }
   }
   report.summary.signals = report.signals.length;
+  report.shared = [...sourcesOf]
+    .filter(([, v]) => v.sources.size > 1)
+    .map(([key, v]) => ({ key, name: v.name, sources: [...v.sources].sort() }))
+    .sort((a, b) => b.sources.length - a.sources.length || (a.key < b.key ? -1 : 1))
+    .slice(0, MAX_SHARED);
   return report;
 }

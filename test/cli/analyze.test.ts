@@ -165,3 +165,19 @@ describe('vigil --help and --version', () => {
     assert.match(v.stdout(), /^\d+\.\d+\.\d+\n$/);
   });
 });
+
+describe('vigil demo (npm start)', () => {
+  it('analyzes the bundled telemetry of all four formats and shows the entities the sources share', async () => {
+    const io = memoryIo();
+    assert.equal(await main(['demo'], io), 0);
+    const out = io.stdout();
+    assert.match(out, /events {4}12 {2}\(cloudtrail 3, falco 2, k8saudit 2, tetragon 5\)/);
+    assert.match(out, /skipped {3}1 /);
+    assert.match(out, /signals {3}2/);
+    // one pod, named by the Falco alert, the Tetragon events and the audit log alike
+    assert.match(out, /pod web-5c7f9d8b6-qk2lp {2}\(falco, k8saudit, tetragon\)/);
+    assert.match(out, /container web {2}\(falco, tetragon\)/);
+    assert.match(out, /image docker\.io\/acme\/web:2\.3\.1 {2}\(falco, tetragon\)/);
+    assert.equal(io.stderr(), '');
+  });
+});

@@ -16,6 +16,7 @@ export async function analyzeCommand(
   const started = Date.now();
   const report = await runAnalyze(paths, {
     format: opts.format as FormatOption,
+    entities: opts.output === 'table',
     ...(opts.progress && io.errIsTty
       ? { onProgress: (n: number) => io.err(`\r  ${n} records, ${Math.round(n / ((Date.now() - started) / 1000))} records/s `) }
       : {}),

@@ -31,6 +31,10 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
   out.push(`  signals   ${s.signals}`);
   out.push(`  threats   ${s.threats}`);
   out.push(`  attacks   ${s.attacks}`);
+  if (r.shared.length > 0) {
+    out.push('', paint('bold', 'Entities seen by more than one source'));
+    for (const e of r.shared) out.push(`  ${e.name}  ${paint('dim', `(${e.sources.join(', ')})`)}`);
+  }
   if (r.signals.length > 0) {
     out.push('', paint('bold', 'Signals'));
     for (const sig of r.signals) {
@@ -41,7 +45,7 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
         .map((e) => `${e.type}=${e.name}`)
         .join(' ');
       const tech = sig.techniques.length > 0 ? ` [${sig.techniques.join(',')}]` : '';
-      out.push(`  ${sig.time}  ${prio} ${sig.rule}${tech}`);
+      out.push(`  ${pad(sig.time, 30)} ${prio} ${sig.rule}${tech}`);
       if (ents !== '') out.push(`      ${paint('dim', ents)}`);
     }
   }
