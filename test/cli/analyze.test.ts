@@ -181,3 +181,18 @@ describe('vigil demo (npm start)', () => {
     assert.equal(io.stderr(), '');
   });
 });
+
+describe('vigil bench decode', () => {
+  it('measures every stage over the generated workload and reports them as JSON (figures not asserted: speed is measured, not tested)', async () => {
+    const io = memoryIo();
+    assert.equal(await main(['bench', 'decode', '--json', '--records', '400', '--rounds', '1'], io), 0);
+    const r = JSON.parse(io.stdout()) as Record<string, { recordsPerSec: number; ratio: number }> & { records: number; events: number; errors: number };
+    assert.equal(r.records, 400);
+    assert.equal(r.events, 400);
+    assert.equal(r.errors, 0);
+    for (const stage of ['jsonParse', 'decode', 'decodeEntities', 'decodeEntitiesState', 'file']) {
+      assert.ok((r[stage]?.recordsPerSec ?? 0) > 0, stage);
+    }
+    assert.equal(await main(['bench', 'nothing'], memoryIo()), 2);
+  });
+});

@@ -40,7 +40,7 @@ export async function benchCommand(
       `${name.padEnd(22)}${f(x.recordsPerSec)} records/s ${x.mbPerSec.toFixed(0).padStart(5)} MB/s ${(x.ratio * 100).toFixed(1).padStart(6)}% of JSON.parse${note}`;
     io.out(
       [
-        `records               ${r.records.toLocaleString('en-US')} (${(r.bytes / 1e6).toFixed(1)} MB; ${r.events} events, ${r.errors} errors)`,
+        `records               ${r.records.toLocaleString('en-US')} (${(r.bytes / 1e6).toFixed(1)} MB; ${r.events} events, ${r.skipped} skipped, ${r.errors} rejected)`,
         row('JSON.parse', r.jsonParse),
         row('decode', r.decode, '  (target ≥ 70%)'),
         row(' + entities', r.decodeEntities),
