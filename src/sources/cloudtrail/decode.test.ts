@@ -4,6 +4,7 @@ import type { DecodeResult, VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { cloudtrailDecoder } from './index.js';
 import { OTRF_GET_OBJECT, STRATUS_ASSUME_ROLE, STRATUS_START_SESSION, ALICE_START_INSTANCES } from './records.fixture.js';
+import { entityKeys as keys } from '../../../test/support/events.js';
 
 const ctx = { origin: { path: 'trail.json', line: 3 }, observedMs: 1_700_000_000_000 };
 
@@ -25,10 +26,6 @@ function rejected(record: JsonObject): { code: string; field: string | undefined
   const r = decode(record);
   if (r.ok || r.skip) assert.fail(`expected a reject, got ${JSON.stringify(r)}`);
   return { code: r.code, field: r.field, message: r.message };
-}
-
-function keys(e: VigilEvent): string[] {
-  return e.entities.map((x) => `${x.type}:${x.id}`).sort();
 }
 
 /** A minimal valid record with `userIdentity` replaced, for the identity-type cases. */

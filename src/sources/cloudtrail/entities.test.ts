@@ -4,6 +4,7 @@ import type { DecodeResult, VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { cloudtrailDecoder, s3BytesTransferred } from './index.js';
 import { OTRF_GET_OBJECT, OTRF_EC2_ASSUME_ROLE, STRATUS_STOLEN_SESSION, STRATUS_ASSUME_ROLE, STRATUS_FEDERATION_TOKEN, STRATUS_FEDERATED_CALL, STRATUS_START_SESSION, STRATUS_ASSUME_DENIED, ALICE_START_INSTANCES } from './records.fixture.js';
+import { entityKeys as keys, findEntity as entity, relationLines as rels } from '../../../test/support/events.js';
 
 const ctx = { origin: { path: 'trail.json', line: 3 }, observedMs: 1_700_000_000_000 };
 
@@ -19,20 +20,6 @@ function event(record: JsonObject): VigilEvent {
   const r = decode(record);
   if (!r.ok) assert.fail(`expected an event, got ${JSON.stringify(r)}`);
   return r.event;
-}
-
-function keys(e: VigilEvent): string[] {
-  return e.entities.map((x) => `${x.type}:${x.id}`).sort();
-}
-
-function rels(e: VigilEvent): string[] {
-  return e.relations.map((r) => `${r.from} ${r.kind} ${r.to}`).sort();
-}
-
-function entity(e: VigilEvent, type: string, id: string) {
-  const found = e.entities.find((x) => x.type === type && x.id === id);
-  assert.ok(found, `no ${type}:${id} in ${keys(e).join(', ')}`);
-  return found;
 }
 
 /** A minimal valid record with `userIdentity` replaced, for the identity-type cases. */

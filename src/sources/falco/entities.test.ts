@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { falcoDecoder } from './index.js';
+import { entityKeys as keys, findEntity as entity, relationLines as rels } from '../../../test/support/events.js';
 
 /** Alert headers of the three corpus examples; each test supplies the output_fields it is about. */
 const SYSCALL: JsonObject = {
@@ -42,20 +43,6 @@ function event(record: JsonObject): VigilEvent {
   const r = falcoDecoder.decode(record, ctx);
   if (!r.ok) return assert.fail(`expected an event, got ${JSON.stringify(r)}`);
   return r.event;
-}
-
-function keys(e: VigilEvent): string[] {
-  return e.entities.map((x) => `${x.type}:${x.id}`).sort();
-}
-
-function rels(e: VigilEvent): string[] {
-  return e.relations.map((r) => `${r.from} ${r.kind} ${r.to}`).sort();
-}
-
-function entity(e: VigilEvent, type: string, id: string) {
-  const found = e.entities.find((x) => x.type === type && x.id === id);
-  assert.ok(found, `no ${type}:${id} in ${keys(e).join(', ')}`);
-  return found;
 }
 
 function withFields(record: JsonObject, fields: JsonObject): JsonObject {

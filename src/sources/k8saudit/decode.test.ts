@@ -4,6 +4,7 @@ import type { DecodeContext } from '../../core/decoder.js';
 import type { DecodeResult, VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { k8sauditDecoder } from './index.js';
+import { entityKeys as keys } from '../../../test/support/events.js';
 
 const ctx: DecodeContext = { origin: { path: 'test.json', line: 3 }, observedMs: 1_700_000_000_000 };
 
@@ -33,10 +34,6 @@ function decodeErr(record: JsonObject): { code: string; message: string; field?:
   const r: DecodeResult = k8sauditDecoder.decode(record, ctx);
   if (r.ok || r.skip) return assert.fail(`expected a reject, got ${JSON.stringify(r)}`);
   return r;
-}
-
-function keys(e: VigilEvent): string[] {
-  return e.entities.map((x) => `${x.type}:${x.id}`).sort();
 }
 
 function rel(e: VigilEvent): string[] {
