@@ -31,7 +31,6 @@ export function createDocumentSplitter(limits: SplitterLimits = DEFAULT_LIMITS):
   let line = 1;
   let depth = 0;
   let layout: Layout = 'none';
-  let wrapper = '';
   // The open record, if any.
   let recOpen = false;
   let recStart = -1; // -1 once the record's text is dropped (too large or too deep)
@@ -65,7 +64,7 @@ export function createDocumentSplitter(limits: SplitterLimits = DEFAULT_LIMITS):
       out.push(tooLarge(recLine, limits));
     } else if (recStart >= 0) {
       const text = buf.slice(recStart, end);
-      out.push(wrapper === '' ? { type: 'record', text, line: recLine } : { type: 'record', text, line: recLine, wrapper });
+      out.push({ type: 'record', text, line: recLine });
     }
     recStart = -1;
   }
@@ -101,15 +100,13 @@ export function createDocumentSplitter(limits: SplitterLimits = DEFAULT_LIMITS):
     }
   }
 
-  function startValue(c: number, out: SplitItem[]): void {
+  function startValue(c: number): void {
     // A value begins at depth `depth`. Decide whether it opens a record.
     if (depth === 0) {
       if (c === LBRACKET) {
         layout = 'array';
-        wrapper = '';
       } else if (c === LBRACE) {
         layout = 'object';
-        wrapper = '';
         openRecord(pos, 0, false);
       } else {
         layout = 'none';
@@ -121,7 +118,6 @@ export function createDocumentSplitter(limits: SplitterLimits = DEFAULT_LIMITS):
     if ((layout === 'array' && depth === 1) || (layout === 'wrapper' && depth === 2)) {
       openRecord(pos, depth, c !== LBRACE && c !== LBRACKET);
     }
-    void out;
   }
 
   function scan(out: SplitItem[]): void {
@@ -146,18 +142,17 @@ export function createDocumentSplitter(limits: SplitterLimits = DEFAULT_LIMITS):
         closeRecord(pos, out);
       }
       if (c === QUOTE) {
-        if (!recOpen || !recScalar) startValueIfNeeded(c, out);
+        if (!recOpen || !recScalar) startValueIfNeeded(c);
         strStart = pos + 1;
         pos++;
         if (!scanString()) return;
         continue;
       }
       if (c === LBRACE || c === LBRACKET) {
-        startValueIfNeeded(c, out);
+        startValueIfNeeded(c);
         if (afterWrapperColon && c === LBRACKET && depth === 1 && WRAPPER_KEYS.has(lastKey)) {
           // The top-level object is a wrapper: its records are the array's elements.
           layout = 'wrapper';
-          wrapper = lastKey;
           recOpen = false;
           recStart = -1;
         }
@@ -192,15 +187,15 @@ export function createDocumentSplitter(limits: SplitterLimits = DEFAULT_LIMITS):
           afterWrapperColon = false;
         }
       } else if (c !== COMMA && c !== COLON) {
-        startValueIfNeeded(c, out);
+        startValueIfNeeded(c);
       }
       pos++;
     }
   }
 
-  function startValueIfNeeded(c: number, out: SplitItem[]): void {
+  function startValueIfNeeded(c: number): void {
     if (depth === 0 && recOpen) return;
-    if (depth === 0 || !recOpen) startValue(c, out);
+    if (depth === 0 || !recOpen) startValue(c);
   }
 
   function guardSize(): void {

@@ -25,7 +25,7 @@ export const DEFAULT_LIMITS: SplitterLimits = Object.freeze({ maxRecordChars: 4 
 
 /** A record cut from the text, or a problem found while cutting. */
 export type SplitItem =
-  | { readonly type: 'record'; readonly text: string; readonly line: number; readonly wrapper?: string }
+  | { readonly type: 'record'; readonly text: string; readonly line: number }
   | { readonly type: 'error'; readonly code: ErrorCode; readonly message: string; readonly line: number };
 
 /** Common interface of the two modes. */
