@@ -1,4 +1,5 @@
 import type { DecodeResult, InputFormat, Origin, VigilEvent } from './event.js';
+import type { ErrorCode } from './errors.js';
 import type { JsonObject } from './json.js';
 
 /** What a decoder gets besides the record. */
@@ -27,7 +28,7 @@ export interface SourceDecoder {
 }
 
 /** Shorthand for decoders: a rejected record. */
-export function reject(code: string, message: string, field?: string): DecodeResult {
+export function reject(code: ErrorCode, message: string, field?: string): DecodeResult {
   return field === undefined ? { ok: false, skip: false, code, message } : { ok: false, skip: false, code, message, field };
 }
 

@@ -1,5 +1,3 @@
-import type { Origin } from './event.js';
-
 /**
  * Stable error codes. A code, once published, keeps its meaning and is never reused; add new
  * ones at the end of their group.
@@ -34,19 +32,6 @@ export interface RecordError {
   readonly message: string;
   /** The field the problem is about, as a dotted path, when there is one. */
   readonly field?: string;
-}
-
-/** An error with a stable code and the place it refers to. */
-export class VigilError extends Error {
-  readonly code: ErrorCode;
-  readonly origin: Origin | undefined;
-
-  constructor(code: ErrorCode, message: string, options?: { origin?: Origin; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'VigilError';
-    this.code = code;
-    this.origin = options?.origin;
-  }
 }
 
 /** Turns anything thrown into a message, for reports at boundaries. */

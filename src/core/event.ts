@@ -1,4 +1,5 @@
 import type { Entity, Relation } from './entity.js';
+import type { ErrorCode } from './errors.js';
 
 /** The input formats Vigil decodes; also the `--format` names. */
 export const SOURCE_KINDS = ['falco', 'tetragon', 'k8saudit', 'cloudtrail'] as const;
@@ -43,7 +44,7 @@ export interface VigilEvent {
 export type DecodeResult =
   | { readonly ok: true; readonly event: VigilEvent }
   | { readonly ok: false; readonly skip: true; readonly reason: string }
-  | { readonly ok: false; readonly skip: false; readonly code: string; readonly message: string; readonly field?: string };
+  | { readonly ok: false; readonly skip: false; readonly code: ErrorCode; readonly message: string; readonly field?: string };
 
 /** What an event names: its entities and how they relate. */
 export interface EntityGraph {

@@ -2,8 +2,9 @@
  * Deterministic ids: the same input always gives the same id, so runs can be compared and
  * re-delivered records deduplicated. Ids are made once per event, on the hot path, so this is a
  * fast non-cryptographic 128-bit hash (four 32-bit lanes, MurmurHash3-style mixing) instead of
- * sha256: ids need to be stable and practically collision-free, not secret. 128 bits keep the
- * chance of any collision among 10^12 ids below 10^-14.
+ * sha256: ids need to be stable and practically collision-free, not secret. It is not built to
+ * resist crafted collisions: where an attacker could choose records to collide, compare content,
+ * not only ids.
  */
 
 /** Hashes the parts (each length-prefixed, so `['ab','c']` and `['a','bc']` differ) to 32 hex digits. */

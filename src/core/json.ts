@@ -29,15 +29,6 @@ export function num(o: JsonObject | undefined, key: string): number | undefined 
   return undefined;
 }
 
-/** The member as a boolean; `"true"`/`"false"` strings count too (CloudTrail writes both). */
-export function bool(o: JsonObject | undefined, key: string): boolean | undefined {
-  const v = o?.[key];
-  if (typeof v === 'boolean') return v;
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  return undefined;
-}
-
 /** The member as an array (empty when absent or not an array). */
 export function arr(o: JsonObject | undefined, key: string): readonly unknown[] {
   const v = o?.[key];

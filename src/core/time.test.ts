@@ -12,6 +12,8 @@ describe('parseTime', () => {
     assert.equal(parseTime('2024-08-02T08:23:24.5-0130')?.iso, '2024-08-02T09:53:24.5Z');
     assert.equal(parseTime('2022-11-29 00:09:04.38')?.iso, '2022-11-29T00:09:04.38Z');
     assert.equal(parseTime('2020-01-01t00:00:00z')?.iso, '2020-01-01T00:00:00Z');
+    // years 0-99 are not 1900-1999
+    assert.deepEqual(parseTime('0042-03-01T00:00:00Z'), { ms: Date.parse('0042-03-01T00:00:00Z'), iso: '0042-03-01T00:00:00Z' });
   });
 
   it('rejects what is not a valid time', () => {

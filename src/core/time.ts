@@ -99,7 +99,8 @@ export function parseTime(text: string): EventTime | undefined {
     }
   }
   if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return undefined;
-  const ms = Date.UTC(y, mo - 1, d, h, mi, sec) - offsetMs;
+  // Date.UTC reads years 0-99 as 1900-1999: build the date in year 2000, then set the year.
+  const ms = (y >= 100 ? Date.UTC(y, mo - 1, d, h, mi, sec) : new Date(Date.UTC(2000, mo - 1, d, h, mi, sec)).setUTCFullYear(y)) - offsetMs;
   let iso: string;
   if (offsetMs === 0 && sep === 84 && sec < 60) {
     // Already UTC and canonical: reuse the text (only the fraction's trailing zeros go).
@@ -126,9 +127,4 @@ export function timeFromNanos(nanos: number | string | bigint): EventTime | unde
   const secs = new Date(msWhole).toISOString().slice(0, 19);
   const frac = (BigInt(msWhole % 1000) * 1_000_000n + BigInt(rest)).toString().padStart(9, '0').replace(/0+$/, '');
   return { ms: msWhole + rest / 1e6, iso: frac === '' ? `${secs}Z` : `${secs}.${frac}Z` };
-}
-
-/** Epoch milliseconds to RFC 3339 (millisecond precision). */
-export function isoFromMs(ms: number): string {
-  return new Date(Math.floor(ms)).toISOString();
 }

@@ -83,9 +83,10 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
         }
       }
     }
+    // A forced format decodes whatever comes, so a broken record gets that format's precise error.
+    d ??= forced;
     if (d === undefined) {
-      const what = forced === undefined ? 'any known format (falco, tetragon, k8saudit, cloudtrail, vigil)' : `the ${forced.kind} format`;
-      out.push(error(origin, 'RECORD_UNRECOGNISED', `record is not in ${what}`));
+      out.push(error(origin, 'RECORD_UNRECOGNISED', 'record is not in any known format (falco, tetragon, k8saudit, cloudtrail, vigil)'));
       return;
     }
     let result;
@@ -110,7 +111,7 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
     } else if (result.skip) {
       out.push({ type: 'skip', origin, reason: result.reason });
     } else {
-      out.push(error(origin, result.code as ErrorCode, result.message, result.field));
+      out.push(error(origin, result.code, result.message, result.field));
     }
   }
 
@@ -146,12 +147,6 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
         return;
       }
       decodeValue(value, origin, out, false);
-    },
-    /** Total entries held by the sources' states. */
-    stateSize(): number {
-      let n = 0;
-      for (const s of states.values()) n += s?.size ?? 0;
-      return n;
     },
   };
 }

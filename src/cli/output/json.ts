@@ -33,7 +33,7 @@ export function reportToJson(r: AnalyzeReport): Record<string, unknown> {
   };
 }
 
-/** `--output jsonl`: one line per signal, threat and attack (with a `type` member), then the summary and errors. */
+/** `--output jsonl`: one line per signal, then per error (each with a `type` member), the summary last. */
 export function reportToJsonLines(r: AnalyzeReport): string {
   const lines: string[] = [];
   for (const s of r.signals) lines.push(JSON.stringify({ type: 'signal', ...signalOut(s) }));

@@ -8,7 +8,7 @@ import { obj, str, type JsonObject } from '../../core/json.js';
 import { accountId, assumedRoleArn, assumedRoleParts, parseArn, roleName } from './aws.js';
 import { addAccessKey, addRole, addSessionInstance, principalAttrs } from './identity.js';
 
-const ASSUME_ROLE = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
+const ASSUME_ROLE: ReadonlySet<string> = new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity']);
 
 /**
  * For `sts:AssumeRole*`, `GetSessionToken` and `GetFederationToken`: the target role, the new

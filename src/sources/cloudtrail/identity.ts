@@ -23,7 +23,7 @@ import {
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 const ANONYMOUS = 'ANONYMOUS_PRINCIPAL';
 /** Event types that legitimately have no caller (Insights, some service events). */
-const CALLERLESS = new Set(['AwsCloudTrailInsight', 'AwsServiceEvent']);
+const CALLERLESS: ReadonlySet<string> = new Set(['AwsCloudTrailInsight', 'AwsServiceEvent']);
 
 interface Principal {
   readonly id: string;

@@ -121,7 +121,7 @@ export function addFile(set: EntitySet, path: string, actorKey: string | undefin
   set.relate(actorKey, 'targets', set.add(createEntity('file', abs)));
 }
 
-const UNSPECIFIED = new Set(['0.0.0.0', '::']);
+const UNSPECIFIED: ReadonlySet<string> = new Set(['0.0.0.0', '::']);
 
 /** A remote address the process talks to; anything not a real, specified IP is ignored. */
 export function addRemoteIp(set: EntitySet, raw: string, actorKey: string | undefined): void {

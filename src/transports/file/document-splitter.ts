@@ -16,7 +16,7 @@ const COMMA = 44;
 const COLON = 58;
 const LF = 10;
 
-const WRAPPER_KEYS = new Set(['Records', 'items']);
+const WRAPPER_KEYS: ReadonlySet<string> = new Set(['Records', 'items']);
 
 /** Where records live in the current top-level value. */
 type Layout =
