@@ -116,3 +116,16 @@ describe('expandInputs', () => {
     assert.equal(r.problems[0]?.path, join(dir, 'nope'));
   });
 });
+
+describe('readInput mode choice on long first lines', () => {
+  it('keeps JSON-lines error isolation when the first line is longer than a read chunk, plain or gzipped', async () => {
+    const long = JSON.stringify({ a: 'x'.repeat(20_000) });
+    const text = `${long}\n{"b":2}\n{broken\n{"c":3}\n{"d":4}\n`;
+    const want = ['1:' + long, '2:{"b":2}', '3:{broken', '4:{"c":3}', '5:{"d":4}'];
+    assert.deepEqual(summary(await readAll(await file('long-first.jsonl', text), { chunkBytes: 4096 })), want);
+    assert.deepEqual(summary(await readAll(await file('long-first.jsonl.gz', gzipSync(text)))), want);
+    const huge = JSON.stringify({ a: 'x'.repeat(2_000_000) });
+    const items = await readAll(await file('huge-first.jsonl', `${huge}\n{"b":2}\n{broken\n{"c":3}\n`));
+    assert.deepEqual(summary(items).slice(1), ['2:{"b":2}', '3:{broken', '4:{"c":3}']);
+  });
+});

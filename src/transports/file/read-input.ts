@@ -21,6 +21,9 @@ export interface ReadOptions {
   readonly stdin?: Readable;
 }
 
+/** Whole lines looked at before choosing between JSON lines and documents. */
+const HEAD_LINES = 4;
+
 /** How many leading bytes are checked for NUL to tell binary data from text. */
 const SNIFF_BYTES = 8192;
 
@@ -36,15 +39,16 @@ export async function* readInput(path: string, options: ReadOptions = {}): Async
   let splitter: Splitter | undefined;
   const decoder = new StringDecoder('utf8');
   let sniffed = false;
+  let head = '';
   let gzipped = false;
   let line = 0;
   try {
     const iterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const first = await iterator.next();
     if (first.done === true) return;
-    const head = first.value;
-    gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-    const source = gzipped ? gunzipFrom(head, iterator) : prepend(head, iterator);
+    const firstChunk = first.value;
+    gzipped = firstChunk.length >= 2 && firstChunk[0] === 0x1f && firstChunk[1] === 0x8b;
+    const source = gzipped ? gunzipFrom(firstChunk, iterator) : prepend(firstChunk, iterator);
     for await (const chunk of source) {
       if (!sniffed) {
         sniffed = true;
@@ -55,21 +59,27 @@ export async function* readInput(path: string, options: ReadOptions = {}): Async
       }
       const text = decoder.write(chunk);
       if (text === '') continue;
-      splitter ??= looksLikeJsonLines(text) ? createLineSplitter(limits) : createDocumentSplitter(limits);
-      const items = splitter.push(text);
+      if (splitter === undefined) {
+        // The mode is chosen from whole lines, so wait for a few (a gunzip chunk is only 16 KiB,
+        // and one long first line must not make a JSON-lines file one long document).
+        head += text;
+        if (countNewlines(head, HEAD_LINES) < HEAD_LINES && head.length <= limits.maxRecordChars) continue;
+        splitter = looksLikeJsonLines(head) ? createLineSplitter(limits) : createDocumentSplitter(limits);
+      }
+      const items = splitter.push(head === '' ? text : head);
+      head = '';
       if (items.length > 0) {
         line = items[items.length - 1]?.line ?? line;
         yield items;
       }
     }
-    const rest = decoder.end();
+    const rest = head + decoder.end();
     splitter ??= looksLikeJsonLines(rest) ? createLineSplitter(limits) : createDocumentSplitter(limits);
     const items = [...(rest === '' ? [] : splitter.push(rest)), ...splitter.end()];
     if (items.length > 0) yield items;
   } catch (err) {
-    const pending = splitter?.end().filter((i) => i.type === 'record') ?? [];
-    if (pending.length > 0) line = pending[pending.length - 1]?.line ?? line;
-    yield [...pending, streamError(err, gzipped, line)];
+    // The text after the last whole record is a fragment of the damage, not a record of its own.
+    yield [streamError(err, gzipped, line + 1)];
   } finally {
     raw.destroy();
   }
@@ -81,6 +91,13 @@ function streamError(err: unknown, gzipped: boolean, line: number): SplitItem {
     return { type: 'error', code: 'INPUT_GZIP', message: `gzip data is corrupt or truncated (${messageOf(err)}); records before it were read`, line };
   }
   return { type: 'error', code: 'INPUT_UNREADABLE', message: `cannot read input: ${messageOf(err)}`, line: 0 };
+}
+
+/** Newlines in `text`, counting no further than `max`. */
+function countNewlines(text: string, max: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && n < max; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function binaryError(): SplitItem {
