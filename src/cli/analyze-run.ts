@@ -19,6 +19,10 @@ export interface AnalyzeReport {
   errors: RecordError[];
   /** Events per source, for the table view. */
   bySource: Record<string, number>;
+  /** Errors beyond `maxErrors`, counted but not kept. */
+  errorsNotKept: number;
+  /** Whether some input could not be read at all. */
+  unreadable: boolean;
   /** Entities named by more than one source (the joins correlation will use), most sources first. */
   shared: { key: string; name: string; sources: string[] }[];
 }
@@ -31,6 +35,8 @@ export interface AnalyzeOptions {
   readonly clock?: Clock;
   /** Called about once a second on long runs with the records handled so far. */
   readonly onProgress?: (handled: number) => void;
+  /** Keep at most this many errors (the rest are counted); a flood of bad lines must not fill memory. */
+  readonly maxErrors?: number;
   /** Track which entities several sources name (reads every event's entities). */
   readonly entities?: boolean;
 }
@@ -44,7 +50,10 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
     errors: [],
     bySource: {},
     shared: [],
+    errorsNotKept: 0,
+    unreadable: false,
   };
+  const maxErrors = options.maxErrors ?? Infinity;
   const sourcesOf = new Map<string, { name: string; sources: Set<string> }>();
   let lastProgress = Date.now();
   const decodeOptions = options.clock === undefined ? { format: options.format } : { format: options.format, clock: options.clock };
@@ -66,9 +75,11 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
           if (s !== undefined) report.signals.push(s);
         }
       } else if (d.type === 'error') {
-        // Input-level problems (line 0) are errors too, but not rejected records.
-        if (d.error.line > 0 || d.error.code !== 'INPUT_UNREADABLE') report.summary.rejected++;
-        report.errors.push(d.error);
+        // Problems with a whole input (INPUT_*) are reported, but they are not rejected records.
+        if (!d.error.code.startsWith('INPUT_')) report.summary.rejected++;
+        if (d.error.code === 'INPUT_UNREADABLE') report.unreadable = true;
+        if (report.errors.length < maxErrors) report.errors.push(d.error);
+        else report.errorsNotKept++;
       } else {
         report.summary.skipped++;
       }

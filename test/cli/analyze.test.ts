@@ -101,7 +101,8 @@ describe('vigil analyze on bad input', () => {
       JSON.stringify({ process_exec: { process: {} }, node_name: 'n' }), // missing time
       JSON.stringify({ some: 'thing' }), // unknown record
       '42',
-      `${'['.repeat(5000)}${']'.repeat(5000)}`, // deep nesting
+      `${'['.repeat(5000)}${']'.repeat(5000)}`, // deep nesting, an array
+      `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, // deep nesting, an object of no known shape
       good,
     ];
     const p = join(dir, 'bad.jsonl');
@@ -119,9 +120,10 @@ describe('vigil analyze on bad input', () => {
         [5, 'RECORD_UNRECOGNISED'],
         [6, 'RECORD_NOT_OBJECT'],
         [7, 'RECORD_NOT_OBJECT'],
+        [8, 'RECORD_UNRECOGNISED'],
       ],
     );
-    assert.equal(report.summary.rejected, 6);
+    assert.equal(report.summary.rejected, 7);
     for (const e of report.errors) assert.equal(e.input, p);
     assert.match(stderr, new RegExp(`${p.replaceAll('/', '\\/')}:2: invalid JSON`));
   });
@@ -142,6 +144,16 @@ describe('vigil analyze on bad input', () => {
     const fromGzip = report.signals.filter((s) => s.input.path.endsWith('cut.jsonl.gz')).length;
     assert.ok(fromGzip > 100 && fromGzip < 3000, `${fromGzip} alerts read before the cut`);
     assert.equal(report.signals.filter((s) => s.input.path.endsWith('big.jsonl')).length, 2);
+  });
+
+  it('in the table view, shows the first 50 errors, counts the rest, and keeps only those in memory', async () => {
+    const p = join(dir, 'flood.jsonl');
+    await writeFile(p, `${Array.from({ length: 120 }, (_, i) => `not json ${i}`).join('\n')}\n`);
+    const io = memoryIo();
+    assert.equal(await main(['analyze', p], io), 0);
+    assert.match(io.stdout(), /rejected {2}120/);
+    assert.equal(io.stderr().split('\n').filter((l) => l.includes('[JSON_SYNTAX]')).length, 50);
+    assert.match(io.stderr(), /… and 70 more errors/);
   });
 
   it('exits 1 when an input cannot be read, and 2 on usage errors', async () => {

@@ -17,6 +17,8 @@ export async function analyzeCommand(
   const report = await runAnalyze(paths, {
     format: opts.format as FormatOption,
     entities: opts.output === 'table',
+    // json and jsonl print every error; the table view shows the first ones on stderr.
+    ...(opts.output === 'table' ? { maxErrors: MAX_ERRORS_SHOWN } : {}),
     ...(opts.progress && io.errIsTty
       ? { onProgress: (n: number) => io.err(`\r  ${n} records, ${Math.round(n / ((Date.now() - started) / 1000))} records/s `) }
       : {}),
@@ -28,9 +30,7 @@ export async function analyzeCommand(
 
   const shown = report.errors.slice(0, MAX_ERRORS_SHOWN);
   for (const e of shown) io.err(`vigil: ${formatRecordError(e)}\n`);
-  if (report.errors.length > shown.length) {
-    io.err(`vigil: … and ${report.errors.length - shown.length} more errors (all are in --output json)\n`);
-  }
-  const unreadable = report.errors.some((e) => e.code === 'INPUT_UNREADABLE');
-  return unreadable ? 1 : 0;
+  const more = report.errors.length - shown.length + report.errorsNotKept;
+  if (more > 0) io.err(`vigil: … and ${more} more errors (all are in --output json)\n`);
+  return report.unreadable ? 1 : 0;
 }

@@ -129,3 +129,21 @@ describe('readInput mode choice on long first lines', () => {
     assert.deepEqual(summary(items).slice(1), ['2:{"b":2}', '3:{broken', '4:{"c":3}']);
   });
 });
+
+describe('expandInputs and links', () => {
+  it('follows symbolic links to files and directories, once, and reports broken ones', async () => {
+    const { mkdir, symlink } = await import('node:fs/promises');
+    const real = join(dir, 'links-real');
+    const linked = join(dir, 'links');
+    await mkdir(join(real, 'sub'), { recursive: true });
+    await mkdir(linked, { recursive: true });
+    await writeFile(join(real, 'pod.log'), '{"a":1}\n');
+    await symlink(join(real, 'pod.log'), join(linked, 'pod_ns_c-1.log'));
+    await symlink(real, join(linked, 'dir'));
+    await symlink(linked, join(real, 'sub', 'loop'));
+    await symlink(join(dir, 'gone.json'), join(linked, 'gone.json'));
+    const r = await expandInputs([linked]);
+    assert.deepEqual(r.files, [join(linked, 'dir', 'pod.log'), join(linked, 'pod_ns_c-1.log')]);
+    assert.deepEqual(r.problems.map((p) => p.path), [join(linked, 'gone.json')]);
+  });
+});
