@@ -103,6 +103,8 @@ describe('vigil analyze on bad input', () => {
       '42',
       `${'['.repeat(5000)}${']'.repeat(5000)}`, // deep nesting, an array
       `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, // deep nesting, an object of no known shape
+      JSON.stringify({ process_teleport: { process: { exec_id: 'eA==' } }, node_name: 'n', time: '2026-01-01T00:00:00Z' }), // unknown kind
+      JSON.stringify({ eventVersion: '1.09', eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventType: 'AwsTimeTravel', eventTime: '2026-01-01T00:00:00Z' }), // unknown kind
       good,
     ];
     const p = join(dir, 'bad.jsonl');
@@ -121,9 +123,11 @@ describe('vigil analyze on bad input', () => {
         [6, 'RECORD_NOT_OBJECT'],
         [7, 'RECORD_NOT_OBJECT'],
         [8, 'RECORD_UNRECOGNISED'],
+        [9, 'KIND_UNKNOWN'],
+        [10, 'KIND_UNKNOWN'],
       ],
     );
-    assert.equal(report.summary.rejected, 7);
+    assert.equal(report.summary.rejected, 9);
     for (const e of report.errors) assert.equal(e.input, p);
     assert.match(stderr, new RegExp(`${p.replaceAll('/', '\\/')}:2: invalid JSON`));
   });

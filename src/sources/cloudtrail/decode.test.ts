@@ -150,6 +150,10 @@ describe('cloudtrail rejects', () => {
     assert.match(rejected({ ...base, eventTime: 'x'.repeat(10_000) }).message, /^eventTime "x{64}…" is not/);
   });
 
+  it('KIND_UNKNOWN for an eventType CloudTrail does not define', () => {
+    assert.deepEqual(rejected({ ...base, eventType: 'AwsFooBar' }), { code: 'KIND_UNKNOWN', field: 'eventType', message: 'eventType "AwsFooBar" is not a CloudTrail event type Vigil knows' });
+  });
+
   it('RECORD_UNRECOGNISED for a record with no CloudTrail member (an S3 server access log)', () => {
     const r = rejected({ bucket: 'b', operation: 'REST.GET.OBJECT', remoteip: '1.2.3.4', time: '2024-01-01 00:00:00' });
     assert.equal(r.code, 'RECORD_UNRECOGNISED');

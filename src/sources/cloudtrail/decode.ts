@@ -24,6 +24,16 @@ const MAX_ID = 128;
 /** Members whose presence says "this is meant to be CloudTrail", for choosing the error code. */
 const MARKERS = ['eventVersion', 'eventName', 'eventTime', 'userIdentity', 'eventsource', 'eventname', 'eventtime'];
 
+/** CloudTrail's record types (`eventType`); a record without one is an API call, as most fixtures are. */
+const EVENT_TYPES: ReadonlySet<string> = new Set([
+  'AwsApiCall',
+  'AwsServiceEvent',
+  'AwsConsoleAction',
+  'AwsConsoleSignIn',
+  'AwsCloudTrailInsight',
+  'AwsVpceEvent',
+]);
+
 export function decodeCloudTrail(input: JsonObject, ctx: DecodeContext): DecodeResult {
   const record = eventBridgeDetail(input) ?? input;
   const eventSource = str(record, 'eventSource');
@@ -35,7 +45,11 @@ export function decodeCloudTrail(input: JsonObject, ctx: DecodeContext): DecodeR
   const ui = record['userIdentity'];
   if (ui != null && !isObject(ui)) return reject('FIELD_TYPE', `userIdentity is ${jsonType(ui)}, not an object`, 'userIdentity');
 
-  const kind = str(record, 'eventType') ?? 'AwsApiCall';
+  const rawKind = record['eventType'];
+  const kind = typeof rawKind === 'string' && rawKind !== '' ? rawKind : 'AwsApiCall';
+  if (!EVENT_TYPES.has(kind)) {
+    return reject('KIND_UNKNOWN', `eventType "${kind.slice(0, 64)}" is not a CloudTrail event type Vigil knows`, 'eventType');
+  }
   const fields = {
     id: eventId(record, t.time, eventSource, eventName),
     source: 'cloudtrail',

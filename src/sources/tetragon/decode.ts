@@ -7,7 +7,7 @@ import { arr, isObject, str, type JsonObject } from '../../core/json.js';
 import { parseTime, type EventTime } from '../../core/time.js';
 import { actionFor } from './action.js';
 import { scanArgs, type ArgScan } from './args.js';
-import { AGENT_EVENT_TYPES, MAX_ANCESTORS, TEST_EVENT_TYPE } from './constants.js';
+import { AGENT_EVENT_TYPES, MAX_ANCESTORS, PROCESS_EVENT_TYPES, TEST_EVENT_TYPE } from './constants.js';
 import { eventKeys } from './detect.js';
 import { addFile, addNode, addRelative, addRemoteIp, addSubject } from './entities.js';
 import { readProcess, readRelative, type ProcessFacts } from './process-fields.js';
@@ -186,6 +186,11 @@ export function decode(record: JsonObject, ctx: DecodeContext): DecodeResult {
   const env = readEnvelope(record);
   if (isFailure(env)) return env;
   if (env.type === TEST_EVENT_TYPE) return skip('Tetragon test event');
+  if (!PROCESS_EVENT_TYPES.has(env.type) && !AGENT_EVENT_TYPES.has(env.type)) {
+    // Recognised as Tetragon by its envelope, but of a type whose meaning Vigil does not know:
+    // reported, so a new agent version's events are seen rather than guessed at.
+    return fail('KIND_UNKNOWN', `Tetragon event type "${env.type.slice(0, 64)}" is not one Vigil knows`, env.type.slice(0, 64));
+  }
   if (AGENT_EVENT_TYPES.has(env.type)) {
     const entities = () => {
       const set = new EntitySet();
