@@ -89,21 +89,21 @@ describe('falco decode: syscall alert', () => {
       'namespace:falco-test',
       'node:ip-10-0-1-23',
       'pod:falco-test/event-generator-7d9c6b5f4-x2x9k',
-      'process:ip-10-0-1-23:4f2b1c9a8e7d:/bin/event-generator',
       'process:ip-10-0-1-23:4f2b1c9a8e7d:containerd-shim',
+      'process:ip-10-0-1-23:4f2b1c9a8e7d:event-generator',
       'process:ip-10-0-1-23:4f2b1c9a8e7d:systemd',
       'user:root',
     ]);
     assert.equal(entity(e, 'container', '4f2b1c9a8e7d').name, 'event-generator');
     assert.equal(entity(e, 'pod', 'falco-test/event-generator-7d9c6b5f4-x2x9k').name, 'event-generator-7d9c6b5f4-x2x9k');
-    const proc = entity(e, 'process', 'ip-10-0-1-23:4f2b1c9a8e7d:/bin/event-generator');
+    const proc = entity(e, 'process', 'ip-10-0-1-23:4f2b1c9a8e7d:event-generator');
     assert.equal(proc.name, 'event-generator');
     assert.deepEqual(proc.attrs, { exepath: '/bin/event-generator', cmdline: 'event-generator run syscall.ReadSensitiveFileUntrusted' });
     assert.deepEqual(entity(e, 'user', 'root').attrs, { uid: '0' });
   });
 
   it('relates them', () => {
-    const p = 'process:ip-10-0-1-23:4f2b1c9a8e7d:/bin/event-generator';
+    const p = 'process:ip-10-0-1-23:4f2b1c9a8e7d:event-generator';
     const parent = 'process:ip-10-0-1-23:4f2b1c9a8e7d:containerd-shim';
     assert.deepEqual(rels(e), [
       'container:4f2b1c9a8e7d runs-image image:docker.io/falcosecurity/event-generator:latest',

@@ -94,20 +94,39 @@ function addImage(set: EntitySet, f: JsonObject | undefined): string | undefined
   return set.add(createEntity('image', image.id, undefined, digest === undefined ? undefined : { digest }));
 }
 
-function addProcess(set: EntitySet, f: JsonObject | undefined, scope: string): string | undefined {
-  const pid = fieldId(f, 'proc.pid');
-  const exepath = fieldStr(f, 'proc.exepath');
-  const cmdline = fieldStr(f, 'proc.cmdline');
-  const comm = fieldStr(f, 'proc.name') ?? firstWord(cmdline);
-  const name = exepath === undefined ? comm : baseName(exepath);
-  const ident = pid ?? exepath ?? name;
+interface ProcessFields {
+  readonly pid: string | undefined;
+  readonly exepath: string | undefined;
+  readonly cmdline: string | undefined;
+  readonly comm: string | undefined;
+}
+
+/**
+ * A Falco process entity. Its id is `scope:pid`, or `scope:name` without a pid: the same rule for
+ * the subject, its parent and the `proc.aname[N]` ancestors (which have only names), so one
+ * process seen in those different roles is one entity.
+ */
+function addProcessEntity(set: EntitySet, scope: string, p: ProcessFields): string | undefined {
+  const name = p.exepath === undefined ? p.comm : baseName(p.exepath);
+  const ident = p.pid ?? name;
   if (ident === undefined) return undefined;
   const attrs: Record<string, string> = {};
-  if (pid !== undefined) attrs['pid'] = pid;
-  if (exepath !== undefined) attrs['exepath'] = exepath;
-  if (cmdline !== undefined) attrs['cmdline'] = truncate(cmdline, CMDLINE_MAX);
-  if (comm !== undefined && comm !== name) attrs['comm'] = comm;
-  const key = set.add(createEntity('process', `${scope}:${ident}`, name, attrs));
+  if (p.pid !== undefined) attrs['pid'] = p.pid;
+  if (p.exepath !== undefined) attrs['exepath'] = p.exepath;
+  if (p.cmdline !== undefined) attrs['cmdline'] = truncate(p.cmdline, CMDLINE_MAX);
+  if (p.comm !== undefined && p.comm !== name) attrs['comm'] = p.comm;
+  return set.add(createEntity('process', `${scope}:${ident}`, name, attrs));
+}
+
+function addProcess(set: EntitySet, f: JsonObject | undefined, scope: string): string | undefined {
+  const cmdline = fieldStr(f, 'proc.cmdline');
+  const key = addProcessEntity(set, scope, {
+    pid: fieldId(f, 'proc.pid'),
+    exepath: fieldStr(f, 'proc.exepath'),
+    cmdline,
+    comm: fieldStr(f, 'proc.name') ?? firstWord(cmdline),
+  });
+  if (key === undefined) return undefined;
   set.relate(key, 'child-of', addAncestors(set, f, scope));
   set.relate(key, 'runs-as', addUser(set, f));
   return key;
@@ -115,18 +134,14 @@ function addProcess(set: EntitySet, f: JsonObject | undefined, scope: string): s
 
 /** The parent (`proc.pname`, `proc.ppid`…) and the `proc.aname[N]` chain above it; returns the parent. */
 function addAncestors(set: EntitySet, f: JsonObject | undefined, scope: string): string | undefined {
-  const ppid = fieldId(f, 'proc.ppid');
-  const pexepath = fieldStr(f, 'proc.pexepath');
   const pcmdline = fieldStr(f, 'proc.pcmdline');
-  const pname = fieldStr(f, 'proc.pname') ?? firstWord(pcmdline);
-  const name = pexepath === undefined ? pname : baseName(pexepath);
-  const ident = ppid ?? pexepath ?? name;
-  if (ident === undefined) return undefined;
-  const attrs: Record<string, string> = {};
-  if (ppid !== undefined) attrs['pid'] = ppid;
-  if (pexepath !== undefined) attrs['exepath'] = pexepath;
-  if (pcmdline !== undefined) attrs['cmdline'] = truncate(pcmdline, CMDLINE_MAX);
-  const parent = set.add(createEntity('process', `${scope}:${ident}`, name, attrs));
+  const parent = addProcessEntity(set, scope, {
+    pid: fieldId(f, 'proc.ppid'),
+    exepath: fieldStr(f, 'proc.pexepath'),
+    cmdline: pcmdline,
+    comm: fieldStr(f, 'proc.pname') ?? firstWord(pcmdline),
+  });
+  if (parent === undefined) return undefined;
   let child = parent;
   for (const key of ANCESTOR_KEYS) {
     const aname = fieldStr(f, key);
