@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { ERROR_CODES } from '../core/errors.js';
+import { createManualClock } from '../core/time.js';
+import { builtinDecoders } from '../sources/index.js';
+import { createRecordDecoder, type Decoded } from './record-decoder.js';
+
+const clock = createManualClock(1_800_000_000_000);
+
+function decodeAll(texts: readonly string[], format: 'auto' | 'falco' = 'auto'): Decoded[] {
+  const d = createRecordDecoder({ decoders: builtinDecoders, format, clock });
+  const out: Decoded[] = [];
+  texts.forEach((t, i) => d.decodeText(t, { path: 'in.jsonl', line: i + 1 }, out));
+  return out;
+}
+
+const ALERT = { hostname: 'h', output: 'o', output_fields: {}, priority: 'Notice', rule: 'R', source: 'syscall', time: '2026-01-01T00:00:00Z' };
+
+describe('record decoder', () => {
+  it('unwraps arrays, Records, EventList and envelopes, and stamps the observed time from the clock', () => {
+    const out = decodeAll([
+      JSON.stringify([ALERT, ALERT]),
+      JSON.stringify({ origin: 'docs', alert: ALERT }),
+      JSON.stringify({ Records: [] }),
+      JSON.stringify({ kind: 'EventList', items: [] }),
+    ]);
+    assert.deepEqual(out.map((d) => (d.type === 'event' ? [d.event.origin.line, d.event.observedMs] : d.type)), [
+      [1, 1_800_000_000_000],
+      [1, 1_800_000_000_000],
+      [2, 1_800_000_000_000],
+    ]);
+  });
+
+  it('with a forced format, reports a broken record with that format\'s own error', () => {
+    const { rule: _rule, ...noRule } = ALERT;
+    const [auto] = decodeAll([JSON.stringify(noRule)]);
+    const [forced] = decodeAll([JSON.stringify(noRule)], 'falco');
+    assert.equal(auto?.type === 'error' ? auto.error.code : '', 'RECORD_UNRECOGNISED');
+    assert.deepEqual(forced?.type === 'error' ? [forced.error.code, forced.error.field] : [], ['FIELD_MISSING', 'rule']);
+  });
+
+  it('never throws on any text, and every failure has a known code and the record\'s line', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string(), fc.json({ maxDepth: 4 }), fc.constant(JSON.stringify(ALERT))), { maxLength: 6 }), (texts) => {
+        for (const d of decodeAll(texts)) {
+          if (d.type !== 'error') continue;
+          assert.ok(d.error.code in ERROR_CODES);
+          assert.ok(d.error.line >= 1 && d.error.line <= texts.length);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
