@@ -33,7 +33,8 @@ describe('record decoder', () => {
   });
 
   it('with a forced format, reports a broken record with that format\'s own error', () => {
-    const { rule: _rule, ...noRule } = ALERT;
+    const noRule: Partial<typeof ALERT> = { ...ALERT };
+    delete noRule.rule;
     const [auto] = decodeAll([JSON.stringify(noRule)]);
     const [forced] = decodeAll([JSON.stringify(noRule)], 'falco');
     assert.equal(auto?.type === 'error' ? auto.error.code : '', 'RECORD_UNRECOGNISED');
