@@ -12,6 +12,7 @@ const SOURCES = ['falco', 'tetragon', 'k8saudit', 'cloudtrail', 'vigil'];
 const zones = [
   { target: './src/core', from: './src', except: ['./core'], message: 'src/core imports nothing of the project: everything points toward it.' },
   { target: './src/transports', from: './src', except: ['./core', './transports'], message: 'transports know only core.' },
+  { target: './src/lang', from: './src', except: ['./core', './lang'], message: 'the condition language knows nothing of sources or stages.' },
   ...SOURCES.map((k) => ({
     target: `./src/sources/${k}`,
     from: './src',

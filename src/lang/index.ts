@@ -1,0 +1,3 @@
+export * from './ast.js';
+export { ConditionSyntaxError, renderCaret } from './errors.js';
+export { parse, type ParseOptions } from './parser.js';
