@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { corpusPath, requireCorpus } from '../../test/support/corpus.js';
+import { compile, ConditionCompileError, createFieldTable, parse, type FieldSpec, type FieldType, type FieldValue } from './index.js';
+
+type Ev = Readonly<Record<string, FieldValue | undefined>>;
+
+/** A field reading the same-named member of a test event. */
+function f(name: string, type: FieldType, extra: Partial<FieldSpec<Ev>> = {}): FieldSpec<Ev> {
+  return { name, type, extract: (ev) => ev[name], ...extra };
+}
+
+const fields = createFieldTable<Ev>([
+  f('proc.name', 'string'),
+  f('proc.pname', 'string'),
+  f('proc.pid', 'number'),
+  f('fd.name', 'string'),
+  f('evt.is_io', 'bool'),
+  f('ka.images', 'string', { list: true }),
+  f('proc.aname', 'string', { arg: 'optional', extract: (ev, arg) => (arg === undefined ? ev['proc.aname'] : (ev['proc.aname'] as string[] | undefined)?.[Number(arg)]) }),
+  f('evt.arg', 'string', { arg: 'required', extract: (ev, arg) => ev[`evt.arg.${arg ?? ''}`] }),
+  // the libs compiler-test mock fields
+  f('c.true', 'string', { extract: () => '1' }),
+  f('c.false', 'string', { extract: () => '0' }),
+  f('c.singlequote', 'string', { extract: () => "hello 'quoted'" }),
+  f('c.doublequote', 'string', { extract: () => 'hello "quoted"' }),
+]);
+
+const EV: Ev = {
+  'proc.name': 'nginx',
+  'proc.pname': 'nginx',
+  'proc.pid': 42,
+  'fd.name': '/opt/dir/subdir/file.txt',
+  'evt.is_io': true,
+  'ka.images': ['docker.io/nginx:1', 'docker.io/redis:7'],
+  'proc.aname': ['nginx', 'containerd-shim', 'systemd'],
+  'evt.arg.flags': 'O_RDONLY',
+};
+
+const run = (condition: string, ev: Ev = EV) => compile(parse(condition), fields)(ev);
+
+describe('compiler on the libs boolean and quoting cases', () => {
+  it('evaluates every mock-field case of filter-eval-cases.json as expected', (t) => {
+    if (!requireCorpus(t)) return;
+    const cases = (JSON.parse(readFileSync(corpusPath('falco/filter-eval-cases.json'), 'utf8')) as { condition: string; expected: boolean; context: string }[]).filter((c) => c.context.startsWith('mock fields'));
+    assert.equal(cases.length, 40);
+    const wrong = cases.filter((c) => run(c.condition) !== c.expected).map((c) => c.condition);
+    assert.deepEqual(wrong, []);
+  });
+});
+
+describe('compiler semantics', () => {
+  it('compares typed values', () => {
+    assert.equal(run('proc.pid = 42'), true);
+    assert.equal(run('proc.pid > 41 and proc.pid <= 42'), true);
+    assert.equal(run('evt.is_io = true'), true);
+    assert.equal(run('proc.name > 1') && !run('fd.name > 1'), true, 'strings compare in byte order');
+    assert.throws(() => run('proc.pid = 4.2'), ConditionCompileError);
+    assert.throws(() => run('evt.is_io = yes'), /not a boolean/);
+  });
+
+  it('makes every comparison on a missing field false, != included; not flips it', () => {
+    const ev: Ev = {};
+    assert.equal(run('proc.name = x', ev), false);
+    assert.equal(run('proc.name != x', ev), false);
+    assert.equal(run('not proc.name = x', ev), true);
+    assert.equal(run('proc.name in (x)', ev), false);
+    assert.equal(run('proc.name exists', ev), false);
+    assert.equal(run('proc.name exists'), true);
+  });
+
+  it('implements the string operators', () => {
+    assert.equal(run('fd.name contains /subdir/'), true);
+    assert.equal(run('fd.name icontains /SUBDIR/'), true);
+    assert.equal(run('fd.name startswith /opt and fd.name endswith .txt'), true);
+    assert.equal(run('fd.name glob /opt/*.txt'), true);
+    assert.equal(run('fd.name iglob /OPT/*'), true);
+    assert.equal(run('fd.name regex "/opt/.*/file\\\\.txt"'), true);
+    assert.equal(run('fd.name regex "subdir"'), false, 'regex is a full match');
+    assert.throws(() => run('fd.name regex "(unclosed"'), /invalid regex/);
+  });
+
+  it('implements in, intersects and pmatch, with the list-field rules', () => {
+    assert.equal(run('proc.name in (apache, nginx)'), true);
+    assert.equal(run('ka.images in (docker.io/nginx:1, docker.io/redis:7, x)'), true, 'every value in the set');
+    assert.equal(run('ka.images in (docker.io/nginx:1)'), false);
+    assert.equal(run('ka.images intersects (docker.io/nginx:1)'), true);
+    assert.equal(run('ka.images in ()', { 'ka.images': [] }), true, 'an empty list is vacuously in');
+    assert.equal(run('ka.images intersects (a)', { 'ka.images': [] }), false);
+    assert.equal(run('fd.name pmatch (/opt/*/subdir)'), true);
+    assert.throws(() => run('ka.images = x'), /list fields/);
+  });
+
+  it('implements the oneof/anyof/allof modifiers', () => {
+    assert.equal(run('proc.name = oneof (nginx, apache)'), true);
+    assert.equal(run('proc.name startswith anyof (ng, ap)'), true);
+    assert.equal(run('proc.name startswith allof (ng, n)'), true);
+    assert.equal(run('proc.name startswith oneof (ng, n)'), false, 'two match: not exactly one');
+    assert.equal(run('proc.name = anyof ()'), false);
+  });
+
+  it('compares fields with val() and transformers, and reads field arguments', () => {
+    assert.equal(run('proc.name = val(proc.pname)'), true);
+    assert.equal(run('toupper(proc.name) = NGINX'), true);
+    assert.equal(run('basename(fd.name) = file.txt'), true);
+    assert.equal(run('len(ka.images) = 2'), true);
+    assert.equal(run('b64(proc.name) exists'), false, 'not base64: not available');
+    assert.equal(run('proc.aname[1] = containerd-shim'), true);
+    assert.equal(run('evt.arg.flags = O_RDONLY and evt.arg[flags] = O_RDONLY'), true);
+  });
+
+  it('reports unknown fields, wrong operators and macros with their span', () => {
+    const err = (condition: string) => {
+      try {
+        run(condition);
+      } catch (e) {
+        if (e instanceof ConditionCompileError) return [e.message, e.span.col];
+        throw e;
+      }
+      return undefined;
+    };
+    assert.deepEqual(err('proc.name = x and nope.field = 1'), ["unknown field 'nope.field'", 19]);
+    assert.deepEqual(err('proc.pid contains 4'), ["'contains' operator not supported for number fields", 1]);
+    assert.deepEqual(err('evt.arg = x'), ["field 'evt.arg' requires an argument", 1]);
+    assert.deepEqual(err('proc.name = x or my_macro'), ["undefined macro 'my_macro'", 18]);
+  });
+});

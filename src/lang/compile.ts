@@ -1,0 +1,197 @@
+/**
+ * Compiles a parsed condition to a closure, once; the hot path only calls closures. Macros must
+ * have been expanded (by the rule loader) before compiling. A field that cannot be extracted
+ * makes every comparison on it false, `!=` included; only `not` turns that around.
+ */
+
+import type { Check, Expr, FieldRef, Literal, Operand, Rhs, Span, Transform } from './ast.js';
+import { ConditionCompileError } from './compile-error.js';
+import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
+import { convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
+
+export type Predicate<E> = (event: E) => boolean;
+
+/** A compiled operand: its type, whether it is a list, and how to get its value. */
+interface Getter<E> {
+  readonly type: FieldType;
+  readonly list: boolean;
+  readonly get: (event: E) => FieldValue | undefined;
+}
+
+/** Compiles `expr` against the fields `resolver` knows; throws ConditionCompileError with a span. */
+export function compile<E>(expr: Expr, resolver: FieldResolver<E>): Predicate<E> {
+  return node(expr, resolver);
+}
+
+function node<E>(e: Expr, r: FieldResolver<E>): Predicate<E> {
+  switch (e.kind) {
+    case 'and': {
+      const cs = e.children.map((c) => node(c, r));
+      return (ev) => {
+        for (const c of cs) if (!c(ev)) return false;
+        return true;
+      };
+    }
+    case 'or': {
+      const cs = e.children.map((c) => node(c, r));
+      return (ev) => {
+        for (const c of cs) if (c(ev)) return true;
+        return false;
+      };
+    }
+    case 'not': {
+      const c = node(e.child, r);
+      return (ev) => !c(ev);
+    }
+    case 'macro':
+      throw new ConditionCompileError(`undefined macro '${e.name}'`, e.span);
+    case 'check':
+      return check(e, r);
+  }
+}
+
+function check<E>(c: Check, r: FieldResolver<E>): Predicate<E> {
+  const lhs = operand(c.lhs, r);
+  const { get } = lhs;
+  if (c.op === 'exists') return (ev) => get(ev) !== undefined;
+  if (!supports(lhs.type, c.op)) throw new ConditionCompileError(`'${c.op}' operator not supported for ${lhs.type} fields`, c.span);
+  const isSetOp = c.op === 'in' || c.op === 'intersects' || c.op === 'pmatch';
+  if (lhs.list && !isSetOp) throw new ConditionCompileError(`'${c.op}' is not supported for list fields: use in or intersects`, c.span);
+  const rhs = c.rhs as Rhs;
+  try {
+    if (isSetOp) return setCheck(c, lhs, rhs);
+    if (c.modifier !== undefined) return modifierCheck(c, lhs, rhs);
+    if (rhs.kind === 'literal') {
+      const test = scalarTest(c.op, convert(rhs.value, lhs.type));
+      return (ev) => {
+        const v = get(ev);
+        return v !== undefined && test(v as Scalar);
+      };
+    }
+    if (rhs.kind === 'val' || rhs.kind === 'transform') {
+      const right = rhs.kind === 'val' ? operand(rhs.field, r) : operand(rhs, r);
+      if (right.type !== lhs.type || right.list) throw new ConditionCompileError(`cannot compare a ${lhs.type} field with a ${right.list ? 'list' : right.type} value`, rhs.span);
+      return (ev) => {
+        const v = get(ev);
+        const w = right.get(ev);
+        return v !== undefined && w !== undefined && dynamicTest(c.op, v as Scalar, w as Scalar);
+      };
+    }
+    throw new ConditionCompileError(`'${c.op}' needs a single value, not a list`, rhs.span);
+  } catch (err) {
+    if (err instanceof OperandError) throw new ConditionCompileError(err.message, rhs.span);
+    throw err;
+  }
+}
+
+function constants(rhs: Rhs, type: FieldType): Scalar[] {
+  if (rhs.kind === 'list') return rhs.items.map((i) => convert(literalOf(i).value, type));
+  if (rhs.kind === 'listname') return [convert(rhs.name, type)];
+  if (rhs.kind === 'literal') return [convert(rhs.value, type)];
+  throw new ConditionCompileError('expected a list of constant values', rhs.span);
+}
+
+function literalOf(i: Literal | Operand): Literal {
+  if (i.kind !== 'literal') throw new ConditionCompileError('list values must be constants', i.span);
+  return i;
+}
+
+function setCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
+  const test = setTest(c.op, constants(rhs, lhs.type), lhs.list);
+  const { get } = lhs;
+  return (ev) => {
+    const v = get(ev);
+    return v !== undefined && test(v);
+  };
+}
+
+/** `op oneof/anyof/allof (a, b)`: exactly one / at least one / every operand satisfies `op`. */
+function modifierCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
+  const tests = constants(rhs, lhs.type).map((x) => scalarTest(c.op, x));
+  const { get } = lhs;
+  const needed = c.modifier;
+  return (ev) => {
+    const v = get(ev);
+    if (v === undefined || tests.length === 0) return false;
+    let hits = 0;
+    for (const t of tests) if (t(v as Scalar)) hits++;
+    return needed === 'oneof' ? hits === 1 : needed === 'anyof' ? hits > 0 : hits === tests.length;
+  };
+}
+
+// ---- operands
+
+function operand<E>(o: Operand, r: FieldResolver<E>): Getter<E> {
+  return o.kind === 'field' ? field(o, r) : transform(o, r);
+}
+
+function field<E>(f: FieldRef, r: FieldResolver<E>): Getter<E> {
+  const found = r.resolve(f.name);
+  if (found === undefined) throw new ConditionCompileError(`unknown field '${f.name}'`, f.span);
+  const { spec } = found;
+  if (found.arg !== undefined && f.arg !== undefined) throw new ConditionCompileError(`field '${f.name}' has two arguments`, f.span);
+  const arg = found.arg ?? f.arg;
+  if (arg === undefined && spec.arg === 'required') throw new ConditionCompileError(`field '${spec.name}' requires an argument`, f.span);
+  if (arg !== undefined && spec.arg === undefined) throw new ConditionCompileError(`field '${spec.name}' does not take an argument`, f.span);
+  return { type: spec.type, list: spec.list === true, get: (ev) => spec.extract(ev, arg) };
+}
+
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function transform<E>(t: Transform, r: FieldResolver<E>): Getter<E> {
+  if (t.arg !== undefined) throw new ConditionCompileError(`'${t.name}(…)[${t.arg}]' is not supported yet`, t.span);
+  if (t.name === 'join' || t.name === 'concat' || t.name === 'getopt') {
+    throw new ConditionCompileError(`the '${t.name}' transformer is not supported yet`, t.span);
+  }
+  const [arg, ...extra] = t.args;
+  if (arg === undefined || extra.length > 0 || arg.kind === 'literal' || arg.kind === 'list') {
+    throw new ConditionCompileError(`'${t.name}' takes one field or transformer`, t.span);
+  }
+  const inner = operand(arg, r);
+  if (inner.type !== 'string' && !(t.name === 'len' && inner.list)) {
+    throw new ConditionCompileError(`can't add field transformer: type ${inner.type} is not supported by '${t.name}'`, t.span);
+  }
+  const map = stringTransform(t.name, t.span);
+  if (t.name === 'len') {
+    return { type: 'number', list: false, get: (ev) => lengthOf(inner.get(ev)) };
+  }
+  return {
+    type: 'string',
+    list: inner.list,
+    get: (ev) => {
+      const v = inner.get(ev);
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v)) return map(String(v));
+      const out: string[] = [];
+      for (const x of v as readonly Scalar[]) {
+        const m = map(String(x));
+        if (m === undefined) return undefined;
+        out.push(m);
+      }
+      return out;
+    },
+  };
+}
+
+function lengthOf(v: FieldValue | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v.length : String(v).length;
+}
+
+/** A string-to-string transformer; undefined when the input cannot be transformed (bad base64). */
+function stringTransform(name: string, span: Span): (s: string) => string | undefined {
+  switch (name) {
+    case 'tolower':
+      return (s) => s.toLowerCase();
+    case 'toupper':
+      return (s) => s.toUpperCase();
+    case 'basename':
+      return (s) => (s.endsWith('/') ? '' : s.slice(s.lastIndexOf('/') + 1));
+    case 'b64':
+      return (s) => (s.length % 4 === 0 && B64.test(s) ? Buffer.from(s, 'base64').toString('latin1') : undefined);
+    case 'len':
+      return (s) => s;
+    default:
+      throw new ConditionCompileError(`unknown transformer '${name}'`, span);
+  }
+}
