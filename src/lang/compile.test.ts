@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { corpusPath, requireCorpus } from '../../test/support/corpus.js';
-import { compile, ConditionCompileError, createFieldTable, parse, type FieldSpec, type FieldType, type FieldValue } from './index.js';
+import { compile, ConditionCompileError, createFieldTable, FieldMemo, parse, type FieldSpec, type FieldType, type FieldValue } from './index.js';
 
 type Ev = Readonly<Record<string, FieldValue | undefined>>;
 
@@ -124,5 +124,21 @@ describe('compiler semantics', () => {
     assert.deepEqual(err('proc.pid contains 4'), ["'contains' operator not supported for number fields", 1]);
     assert.deepEqual(err('evt.arg = x'), ["field 'evt.arg' requires an argument", 1]);
     assert.deepEqual(err('proc.name = x or my_macro'), ["undefined macro 'my_macro'", 18]);
+  });
+});
+
+describe('per-event field memoization', () => {
+  it('extracts a field once per event across the conditions sharing a memo', () => {
+    let extractions = 0;
+    const counted = createFieldTable<Ev>([f('proc.name', 'string', { extract: (ev) => (extractions++, ev['proc.name']) })]);
+    const memo = new FieldMemo();
+    const rules = ['proc.name = nginx', 'proc.name startswith ng', 'toupper(proc.name) = NGINX'].map((c) => compile(parse(c), counted, { memo }));
+    const a: Ev = { 'proc.name': 'nginx' };
+    assert.deepEqual(rules.map((r) => r(a)), [true, true, true]);
+    assert.equal(extractions, 1);
+    const b: Ev = { 'proc.name': 'sh' };
+    assert.deepEqual(rules.map((r) => r(b)), [false, false, false]);
+    assert.equal(extractions, 2);
+    assert.equal(memo.size, 1);
   });
 });

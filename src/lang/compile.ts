@@ -7,6 +7,7 @@
 import type { Check, Expr, FieldRef, Literal, Operand, Rhs, Span, Transform } from './ast.js';
 import { ConditionCompileError } from './compile-error.js';
 import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
+import { FieldMemo } from './memo.js';
 import { convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
 
 export type Predicate<E> = (event: E) => boolean;
@@ -18,12 +19,23 @@ interface Getter<E> {
   readonly get: (event: E) => FieldValue | undefined;
 }
 
-/** Compiles `expr` against the fields `resolver` knows; throws ConditionCompileError with a span. */
-export function compile<E>(expr: Expr, resolver: FieldResolver<E>): Predicate<E> {
-  return node(expr, resolver);
+export interface CompileOptions {
+  /** Share it between the conditions of one rule set so each field is extracted once per event. */
+  readonly memo?: FieldMemo;
 }
 
-function node<E>(e: Expr, r: FieldResolver<E>): Predicate<E> {
+/** What the compiler carries down the tree. */
+interface Scope<E> {
+  readonly resolver: FieldResolver<E>;
+  readonly memo: FieldMemo;
+}
+
+/** Compiles `expr` against the fields `resolver` knows; throws ConditionCompileError with a span. */
+export function compile<E>(expr: Expr, resolver: FieldResolver<E>, options: CompileOptions = {}): Predicate<E> {
+  return node(expr, { resolver, memo: options.memo ?? new FieldMemo() });
+}
+
+function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
   switch (e.kind) {
     case 'and': {
       const cs = e.children.map((c) => node(c, r));
@@ -50,7 +62,7 @@ function node<E>(e: Expr, r: FieldResolver<E>): Predicate<E> {
   }
 }
 
-function check<E>(c: Check, r: FieldResolver<E>): Predicate<E> {
+function check<E>(c: Check, r: Scope<E>): Predicate<E> {
   const lhs = operand(c.lhs, r);
   const { get } = lhs;
   if (c.op === 'exists') return (ev) => get(ev) !== undefined;
@@ -121,24 +133,27 @@ function modifierCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
 
 // ---- operands
 
-function operand<E>(o: Operand, r: FieldResolver<E>): Getter<E> {
+function operand<E>(o: Operand, r: Scope<E>): Getter<E> {
   return o.kind === 'field' ? field(o, r) : transform(o, r);
 }
 
-function field<E>(f: FieldRef, r: FieldResolver<E>): Getter<E> {
-  const found = r.resolve(f.name);
+function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
+  const found = r.resolver.resolve(f.name);
   if (found === undefined) throw new ConditionCompileError(`unknown field '${f.name}'`, f.span);
   const { spec } = found;
   if (found.arg !== undefined && f.arg !== undefined) throw new ConditionCompileError(`field '${f.name}' has two arguments`, f.span);
   const arg = found.arg ?? f.arg;
   if (arg === undefined && spec.arg === 'required') throw new ConditionCompileError(`field '${spec.name}' requires an argument`, f.span);
   if (arg !== undefined && spec.arg === undefined) throw new ConditionCompileError(`field '${spec.name}' does not take an argument`, f.span);
-  return { type: spec.type, list: spec.list === true, get: (ev) => spec.extract(ev, arg) };
+  const slot = r.memo.slot(arg === undefined ? spec.name : `${spec.name}[${arg}]`);
+  const extract = (ev: E) => spec.extract(ev, arg);
+  const { memo } = r;
+  return { type: spec.type, list: spec.list === true, get: (ev) => memo.get(slot, ev, extract) };
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-function transform<E>(t: Transform, r: FieldResolver<E>): Getter<E> {
+function transform<E>(t: Transform, r: Scope<E>): Getter<E> {
   if (t.arg !== undefined) throw new ConditionCompileError(`'${t.name}(…)[${t.arg}]' is not supported yet`, t.span);
   if (t.name === 'join' || t.name === 'concat' || t.name === 'getopt') {
     throw new ConditionCompileError(`the '${t.name}' transformer is not supported yet`, t.span);
