@@ -4,20 +4,14 @@
  * makes every comparison on it false, `!=` included; only `not` turns that around.
  */
 
-import type { Check, Expr, FieldRef, Literal, Operand, Rhs, Span, Transform } from './ast.js';
+import type { Check, Expr, FieldRef, Literal, Operand, Rhs } from './ast.js';
 import { ConditionCompileError } from './compile-error.js';
-import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
+import type { FieldResolver, FieldType, Scalar } from './fields.js';
 import { FieldMemo } from './memo.js';
 import { convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
+import { compileTransform, type Getter } from './transformers.js';
 
 export type Predicate<E> = (event: E) => boolean;
-
-/** A compiled operand: its type, whether it is a list, and how to get its value. */
-interface Getter<E> {
-  readonly type: FieldType;
-  readonly list: boolean;
-  readonly get: (event: E) => FieldValue | undefined;
-}
 
 export interface CompileOptions {
   /** Share it between the conditions of one rule set so each field is extracted once per event. */
@@ -134,7 +128,7 @@ function modifierCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
 // ---- operands
 
 function operand<E>(o: Operand, r: Scope<E>): Getter<E> {
-  return o.kind === 'field' ? field(o, r) : transform(o, r);
+  return o.kind === 'field' ? field(o, r) : compileTransform(o, (inner) => operand(inner, r));
 }
 
 function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
@@ -151,62 +145,3 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
   return { type: spec.type, list: spec.list === true, get: (ev) => memo.get(slot, ev, extract) };
 }
 
-const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-function transform<E>(t: Transform, r: Scope<E>): Getter<E> {
-  if (t.arg !== undefined) throw new ConditionCompileError(`'${t.name}(…)[${t.arg}]' is not supported yet`, t.span);
-  if (t.name === 'join' || t.name === 'concat' || t.name === 'getopt') {
-    throw new ConditionCompileError(`the '${t.name}' transformer is not supported yet`, t.span);
-  }
-  const [arg, ...extra] = t.args;
-  if (arg === undefined || extra.length > 0 || arg.kind === 'literal' || arg.kind === 'list') {
-    throw new ConditionCompileError(`'${t.name}' takes one field or transformer`, t.span);
-  }
-  const inner = operand(arg, r);
-  if (inner.type !== 'string' && !(t.name === 'len' && inner.list)) {
-    throw new ConditionCompileError(`can't add field transformer: type ${inner.type} is not supported by '${t.name}'`, t.span);
-  }
-  const map = stringTransform(t.name, t.span);
-  if (t.name === 'len') {
-    return { type: 'number', list: false, get: (ev) => lengthOf(inner.get(ev)) };
-  }
-  return {
-    type: 'string',
-    list: inner.list,
-    get: (ev) => {
-      const v = inner.get(ev);
-      if (v === undefined) return undefined;
-      if (!Array.isArray(v)) return map(String(v));
-      const out: string[] = [];
-      for (const x of v as readonly Scalar[]) {
-        const m = map(String(x));
-        if (m === undefined) return undefined;
-        out.push(m);
-      }
-      return out;
-    },
-  };
-}
-
-function lengthOf(v: FieldValue | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  return Array.isArray(v) ? v.length : String(v).length;
-}
-
-/** A string-to-string transformer; undefined when the input cannot be transformed (bad base64). */
-function stringTransform(name: string, span: Span): (s: string) => string | undefined {
-  switch (name) {
-    case 'tolower':
-      return (s) => s.toLowerCase();
-    case 'toupper':
-      return (s) => s.toUpperCase();
-    case 'basename':
-      return (s) => (s.endsWith('/') ? '' : s.slice(s.lastIndexOf('/') + 1));
-    case 'b64':
-      return (s) => (s.length % 4 === 0 && B64.test(s) ? Buffer.from(s, 'base64').toString('latin1') : undefined);
-    case 'len':
-      return (s) => s;
-    default:
-      throw new ConditionCompileError(`unknown transformer '${name}'`, span);
-  }
-}

@@ -1,0 +1,82 @@
+/**
+ * The libs evaluation cases (filter-eval-cases.json) whose test event can be written down from
+ * its description with the fields Vigil's test table has: the open() of /tmp/file_to_run, the
+ * open() of /opt/dir/subdir/file.txt, the getcwd() entry, and the literal-only getopt cases.
+ * Cases on IP, byte-buffer and raw-argument fields wait for those field types.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { corpusPath, requireCorpus } from '../../test/support/corpus.js';
+import { compile, ConditionCompileError, createFieldTable, parse, type FieldSpec, type FieldType, type FieldValue } from './index.js';
+
+type Ev = Readonly<Record<string, FieldValue>>;
+
+const field = (name: string, type: FieldType, list = false): FieldSpec<Ev> => ({ name, type, list, extract: (ev) => ev[name] });
+
+const fields = createFieldTable<Ev>([
+  field('fd.name', 'string'),
+  field('fd.directory', 'string'),
+  field('fd.types', 'string', true),
+  field('evt.num', 'number'),
+  field('evt.type', 'string'),
+  field('syscall.type', 'string'),
+  field('evt.source', 'string'),
+  field('proc.name', 'string'),
+]);
+
+const EVENTS: Readonly<Record<string, Ev>> = {
+  'real libsinsp test event: open() exit event returning fd 3 for /tmp/file_to_run (fd.name=/tmp/file_to_run, fd.directory=/tmp, fd.types=(file), evt.num=1)': {
+    'fd.name': '/tmp/file_to_run',
+    'fd.directory': '/tmp',
+    'fd.types': ['file'],
+    'evt.num': 1,
+    'evt.type': 'open',
+  },
+  'real libsinsp test event: open() exit event returning fd 3 for /tmp/file_to_run (fd.name=/tmp/file_to_run, fd.directory=/tmp, fd.types=(file), evt.num=1); getopt tests only use literal lists so the event does not matter': {
+    'fd.name': '/tmp/file_to_run',
+    'fd.directory': '/tmp',
+    'fd.types': ['file'],
+    'evt.num': 1,
+  },
+  'real libsinsp test event: open() exit event: fd.name=/opt/dir/subdir/file.txt': { 'fd.name': '/opt/dir/subdir/file.txt' },
+  'real libsinsp test event: failed getcwd syscall entry event on the default init thread (evt.type=getcwd, syscall.type=getcwd, evt.source=syscall, proc.name=init)': {
+    'evt.type': 'getcwd',
+    'syscall.type': 'getcwd',
+    'evt.source': 'syscall',
+    'proc.name': 'init',
+  },
+};
+
+interface EvalCase {
+  readonly condition: string;
+  readonly expected: boolean;
+  readonly context: string;
+}
+
+describe('compiler on the libs evaluation cases', () => {
+  it('evaluates the cases whose event and fields the test table can express, as libsinsp does', (t) => {
+    if (!requireCorpus(t)) return;
+    const all = JSON.parse(readFileSync(corpusPath('falco/filter-eval-cases.json'), 'utf8')) as EvalCase[];
+    let evaluated = 0;
+    const wrong: string[] = [];
+    for (const c of all) {
+      const ev = EVENTS[c.context];
+      if (ev === undefined) continue;
+      let got: boolean;
+      try {
+        got = compile(parse(c.condition), fields)(ev);
+      } catch (err) {
+        // a field outside the test table: not expressible here
+        if (err instanceof ConditionCompileError && err.message.startsWith('unknown field')) continue;
+        wrong.push(`${c.condition}: ${String(err)}`);
+        continue;
+      }
+      evaluated++;
+      if (got !== c.expected) wrong.push(`${c.condition}: got ${got}, expected ${c.expected}`);
+    }
+    t.diagnostic(`${evaluated} of ${all.length} cases evaluated`);
+    assert.deepEqual(wrong, []);
+    assert.ok(evaluated >= 150, `${evaluated} cases evaluated`);
+  });
+});
