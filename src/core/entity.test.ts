@@ -19,6 +19,10 @@ describe('entity keys', () => {
     assert.deepEqual(canonicalImage('docker.io/tgraf/netperf:latest'), { id: 'docker.io/tgraf/netperf:latest' });
     assert.deepEqual(canonicalImage('localhost:5000/app:v1'), { id: 'localhost:5000/app:v1' });
     assert.deepEqual(canonicalImage('quay.io/cilium/tetragon@sha256:abc'), { id: 'quay.io/cilium/tetragon', digest: 'sha256:abc' });
+    // no repository: no image (found by fuzzing Falco alerts with container.image.repository "@")
+    assert.equal(canonicalImage('@:latest'), undefined);
+    assert.equal(canonicalImage(':latest'), undefined);
+    assert.equal(canonicalImage(''), undefined);
   });
 
   it('scope namespaced objects', () => {

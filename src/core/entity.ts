@@ -123,9 +123,10 @@ export function namespacedId(namespace: string | undefined, name: string): strin
 /**
  * Images are keyed by repository and tag (`docker.io/library/nginx:1.25`); a bare name gets the
  * `:latest` tag and Docker Hub's implicit `docker.io/library/` prefix, so `nginx` and
- * `docker.io/library/nginx:latest` are one image. A digest, when known, goes to attrs.
+ * `docker.io/library/nginx:latest` are one image. A digest, when known, goes to attrs. Undefined
+ * when the reference has no repository.
  */
-export function canonicalImage(raw: string): { id: string; digest?: string } {
+export function canonicalImage(raw: string): { id: string; digest?: string } | undefined {
   let ref = raw;
   let digest: string | undefined;
   const at = ref.indexOf('@');
@@ -133,7 +134,8 @@ export function canonicalImage(raw: string): { id: string; digest?: string } {
     digest = ref.slice(at + 1);
     ref = ref.slice(0, at);
   }
-  if (ref === '') return digest === undefined ? { id: ref } : { id: ref, digest };
+  // A reference with no repository (`@sha256:…`, `:tag`) names no image.
+  if (ref === '' || ref.startsWith(':')) return undefined;
   const slash = ref.indexOf('/');
   if (digest === undefined && ref.lastIndexOf(':') <= ref.lastIndexOf('/')) ref = `${ref}:latest`;
   if (slash < 0) {

@@ -24,7 +24,7 @@ export function addK8sAuditEntities(set: EntitySet, f: JsonObject | undefined): 
   for (const key of IMAGE_KEYS) {
     for (const ref of fieldList(f, key)) {
       const image = canonicalImage(ref);
-      set.add(createEntity('image', image.id, undefined, image.digest === undefined ? undefined : { digest: image.digest }));
+      if (image !== undefined) set.add(createEntity('image', image.id, undefined, image.digest === undefined ? undefined : { digest: image.digest }));
     }
   }
   for (const raw of fieldList(f, 'ka.sourceips')) {

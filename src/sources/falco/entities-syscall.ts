@@ -90,6 +90,7 @@ function addImage(set: EntitySet, f: JsonObject | undefined): string | undefined
   }
   if (ref === undefined) return undefined;
   const image = canonicalImage(ref);
+  if (image === undefined) return undefined;
   const digest = digestField ?? image.digest;
   return set.add(createEntity('image', image.id, undefined, digest === undefined ? undefined : { digest }));
 }

@@ -29,6 +29,7 @@ function addImages(set: EntitySet, pod: string, spec: JsonObject | undefined): n
       const ref = isObject(c) ? str(c, 'image') : undefined;
       if (ref === undefined) continue;
       const image = canonicalImage(ref);
+      if (image === undefined) continue;
       const attrs = image.digest === undefined ? undefined : { digest: image.digest };
       set.relate(pod, 'runs-image', set.add(createEntity('image', image.id, image.id, attrs)));
       found++;

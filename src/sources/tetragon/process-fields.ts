@@ -55,6 +55,7 @@ function readImage(image: JsonObject | undefined): { image?: string; imageDigest
   const ref = name ?? (idRef !== undefined && !idRef.startsWith('sha256:') ? idRef : undefined);
   if (ref === undefined) return idDigest === undefined ? {} : { imageDigest: idDigest };
   const c = canonicalImage(withoutScheme(ref));
+  if (c === undefined) return idDigest === undefined ? {} : { imageDigest: idDigest };
   const digest = c.digest ?? idDigest;
   return digest === undefined ? { image: c.id } : { image: c.id, imageDigest: digest };
 }
