@@ -26,5 +26,5 @@ const args = process.argv.slice(2);
 const paths = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
 const files = paths.length > 0 ? paths : [...find('src', []), ...find('test', [])];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...flags, ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/support/fuzz-seed.ts', '--test', ...flags, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
