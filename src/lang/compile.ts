@@ -6,9 +6,9 @@
 
 import type { Check, Expr, FieldRef, Literal, Operand, Rhs } from './ast.js';
 import { ConditionCompileError } from './compile-error.js';
-import type { FieldResolver, FieldType, Scalar } from './fields.js';
+import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
 import { FieldMemo } from './memo.js';
-import { convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
+import { addressIn, addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
 import { compileTransform, type Getter } from './transformers.js';
 
 export type Predicate<E> = (event: E) => boolean;
@@ -57,7 +57,7 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
 }
 
 function check<E>(c: Check, r: Scope<E>): Predicate<E> {
-  const lhs = operand(c.lhs, r);
+  const lhs = addresses(operand(c.lhs, r));
   const { get } = lhs;
   if (c.op === 'exists') return (ev) => get(ev) !== undefined;
   if (!supports(lhs.type, c.op)) throw new ConditionCompileError(`'${c.op}' operator not supported for ${lhs.type} fields`, c.span);
@@ -65,6 +65,7 @@ function check<E>(c: Check, r: Scope<E>): Predicate<E> {
   if (lhs.list && !isSetOp) throw new ConditionCompileError(`'${c.op}' is not supported for list fields: use in or intersects`, c.span);
   const rhs = c.rhs as Rhs;
   try {
+    if (lhs.type === 'ipnet') return networkCheck(c, lhs, rhs);
     if (isSetOp) return setCheck(c, lhs, rhs);
     if (c.modifier !== undefined) return modifierCheck(c, lhs, rhs);
     if (rhs.kind === 'literal') {
@@ -88,6 +89,43 @@ function check<E>(c: Check, r: Scope<E>): Predicate<E> {
     if (err instanceof OperandError) throw new ConditionCompileError(err.message, rhs.span);
     throw err;
   }
+}
+
+/** `ipaddr` values compare by address: map the extracted text to its canonical key. */
+function addresses<E>(g: Getter<E>): Getter<E> {
+  if (g.type !== 'ipaddr') return g;
+  const { get } = g;
+  return {
+    ...g,
+    get: (ev) => {
+      const v = get(ev);
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v)) return addressKey(String(v));
+      const keys: string[] = [];
+      for (const x of v as readonly Scalar[]) {
+        const k = addressKey(String(x));
+        if (k !== undefined) keys.push(k);
+      }
+      return keys;
+    },
+  };
+}
+
+/** `ipnet` fields: `=`/`in` test membership of the networks named, `!=` its absence. */
+function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
+  const nets = constants(rhs, 'ipnet').map((x) => cidrOf(String(x)));
+  const { get } = lhs;
+  const hits = (v: FieldValue): number => nets.filter((n) => addressIn(String(v), n)).length;
+  const decide = (n: number): boolean => {
+    if (c.op === '!=') return c.modifier === 'allof' ? n === 0 : c.modifier === 'oneof' ? nets.length - n === 1 : n < nets.length;
+    if (c.modifier === 'oneof') return n === 1;
+    if (c.modifier === 'allof') return n === nets.length && n > 0;
+    return n > 0;
+  };
+  return (ev) => {
+    const v = get(ev);
+    return v !== undefined && nets.length > 0 && decide(hits(v));
+  };
 }
 
 function constants(rhs: Rhs, type: FieldType): Scalar[] {

@@ -1,8 +1,9 @@
 /**
  * The libs evaluation cases (filter-eval-cases.json) whose test event can be written down from
  * its description with the fields Vigil's test table has: the open() of /tmp/file_to_run, the
- * open() of /opt/dir/subdir/file.txt, the getcwd() entry, and the literal-only getopt cases.
- * Cases on IP, byte-buffer and raw-argument fields wait for those field types.
+ * open() of /opt/dir/subdir/file.txt, the getcwd() entry, the IPv4 and IPv6 connect() events,
+ * and the literal-only getopt cases. Cases on byte-buffer and raw-argument fields wait for those
+ * field types.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -23,9 +24,25 @@ const fields = createFieldTable<Ev>([
   field('syscall.type', 'string'),
   field('evt.source', 'string'),
   field('proc.name', 'string'),
+  field('fd.ip', 'ipaddr'),
+  field('fd.sip', 'ipaddr'),
+  field('fd.lip', 'ipaddr'),
+  field('fd.rip', 'ipaddr'),
+  field('fd.cip', 'ipaddr'),
+  field('fd.net', 'ipnet'),
 ]);
 
+/** A connect() from the client to the server, as the libs net tests build it. */
+function connect(client: string, server: string): Ev {
+  return { 'fd.ip': server, 'fd.sip': server, 'fd.lip': server, 'fd.rip': client, 'fd.cip': client, 'fd.net': server, 'evt.type': 'connect' };
+}
+
+const CONNECT4 = connect('172.40.111.222', '142.251.111.147');
+
 const EVENTS: Readonly<Record<string, Ev>> = {
+  'real libsinsp test event: connect() exit event, client 172.40.111.222:54321 -> server 142.251.111.147:443 (test asserts fd.sip=fd.lip=142.251.111.147, fd.rip=fd.cip=172.40.111.222)': CONNECT4,
+  'real libsinsp test event: connect() exit event, client 172.40.111.222:54321 -> server 142.251.111.147:443': CONNECT4,
+  'real libsinsp test event: connect() exit event, client [::1]:54321 -> server [2001:4860:4860::8888]:443 (test asserts fd.sip=fd.lip=2001:4860:4860::8888, fd.rip=fd.cip=::1)': connect('::1', '2001:4860:4860::8888'),
   'real libsinsp test event: open() exit event returning fd 3 for /tmp/file_to_run (fd.name=/tmp/file_to_run, fd.directory=/tmp, fd.types=(file), evt.num=1)': {
     'fd.name': '/tmp/file_to_run',
     'fd.directory': '/tmp',
@@ -77,6 +94,6 @@ describe('compiler on the libs evaluation cases', () => {
     }
     t.diagnostic(`${evaluated} of ${all.length} cases evaluated`);
     assert.deepEqual(wrong, []);
-    assert.ok(evaluated >= 150, `${evaluated} cases evaluated`);
+    assert.ok(evaluated >= 200, `${evaluated} cases evaluated`);
   });
 });

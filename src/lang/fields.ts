@@ -4,7 +4,8 @@
  * and a `FieldResolver` hands them to the compiler.
  */
 
-export const FIELD_TYPES = ['string', 'number', 'bool'] as const;
+/** `ipaddr` values are addresses as text; `ipnet` fields hold an address compared by CIDR membership. */
+export const FIELD_TYPES = ['string', 'number', 'bool', 'ipaddr', 'ipnet'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** One extracted value; list fields extract arrays. */

@@ -9,6 +9,7 @@ import { RE2JS } from 're2js';
 import type { Operator } from './ast.js';
 import type { FieldType, Scalar } from './fields.js';
 import { globMatch, pathPrefixMatch } from './glob.js';
+import { inCidr, ipKey, parseCidr, parseIp, type Cidr } from './ip.js';
 
 /** A compiled comparison of one extracted scalar against a fixed operand. */
 export type ScalarTest = (value: Scalar) => boolean;
@@ -19,6 +20,15 @@ export class OperandError extends Error {}
 /** The constant, converted to the field's type (integers base 10, `true`/`false`, strings as is). */
 export function convert(text: string, type: FieldType): Scalar {
   if (type === 'string') return text;
+  if (type === 'ipaddr') {
+    const ip = parseIp(text);
+    if (ip === undefined) throw new OperandError(`"${text}" is not an IP address`);
+    return ipKey(ip);
+  }
+  if (type === 'ipnet') {
+    if (parseCidr(text) === undefined && parseIp(text) === undefined) throw new OperandError(`"${text}" is not an IP network`);
+    return text;
+  }
   if (type === 'bool') {
     if (text === 'true') return true;
     if (text === 'false') return false;
@@ -33,6 +43,8 @@ const ALLOWED: Readonly<Record<FieldType, ReadonlySet<Operator>>> = {
   string: new Set<Operator>(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch', 'exists']),
   number: new Set<Operator>(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists']),
   bool: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
+  ipaddr: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
+  ipnet: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
 };
 
 export function supports(type: FieldType, op: Operator): boolean {
@@ -134,4 +146,25 @@ export function setTest(op: Operator, items: readonly Scalar[], list: boolean): 
   // List-valued fields: `in` is a subset test (vacuously true when empty), `intersects` needs one.
   if (op === 'in') return (v) => (v as readonly Scalar[]).every((x) => set.has(x));
   return (v) => (v as readonly Scalar[]).some((x) => set.has(x));
+}
+
+/** For `ipnet` fields: `=` is membership of the network; a plain address is a /32 or /128. */
+export function cidrOf(text: string): Cidr {
+  const net = parseCidr(text);
+  if (net !== undefined) return net;
+  const ip = parseIp(text);
+  if (ip === undefined) throw new OperandError(`"${text}" is not an IP network`);
+  return { ...ip, bits: ip.family === 4 ? 32 : 128 };
+}
+
+/** Whether the address text lies in the network. */
+export function addressIn(text: string, net: Cidr): boolean {
+  const ip = parseIp(text);
+  return ip !== undefined && inCidr(ip, net);
+}
+
+/** The canonical key of an extracted address, or undefined when it is not an address. */
+export function addressKey(text: string): string | undefined {
+  const ip = parseIp(text);
+  return ip === undefined ? undefined : ipKey(ip);
 }
