@@ -5,7 +5,7 @@
  */
 
 import type { Check, Expr, FieldRef, Literal, Operand, Rhs } from './ast.js';
-import { ConditionCompileError } from './compile-error.js';
+import { ConditionCompileError } from './errors.js';
 import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
 import { FieldMemo } from './memo.js';
 import { addressIn, addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';

@@ -1,14 +1,30 @@
 import type { Span } from './ast.js';
 
-/** A syntax error in a condition, with the span it points at. */
-export class ConditionSyntaxError extends Error {
-  readonly code = 'CONDITION_SYNTAX';
+/** A problem with a condition, with a stable code and the span it points at. */
+export class ConditionError extends Error {
+  readonly code: 'CONDITION_SYNTAX' | 'CONDITION_COMPILE';
   readonly span: Span;
 
-  constructor(message: string, span: Span) {
+  constructor(code: ConditionError['code'], message: string, span: Span) {
     super(message);
-    this.name = 'ConditionSyntaxError';
+    this.code = code;
     this.span = span;
+  }
+}
+
+/** A syntax error in a condition. */
+export class ConditionSyntaxError extends ConditionError {
+  constructor(message: string, span: Span) {
+    super('CONDITION_SYNTAX', message, span);
+    this.name = 'ConditionSyntaxError';
+  }
+}
+
+/** A condition that parses but cannot be compiled: unknown field, wrong type for an operator… */
+export class ConditionCompileError extends ConditionError {
+  constructor(message: string, span: Span) {
+    super('CONDITION_COMPILE', message, span);
+    this.name = 'ConditionCompileError';
   }
 }
 

@@ -254,26 +254,31 @@ class Parser {
   }
 
   #transformList(): ListLit {
+    this.#enter();
+    const list = this.#delimited<Literal | Operand>(() => {
+      const at = this.#pos;
+      const c = this.#src[at];
+      if (c === '"' || c === "'") return this.#literal(at, this.#quoted(), true);
+      return this.#operand() ?? this.#numberLiteral() ?? this.#fail('expected a list item: a field, a transformer, a string or a number');
+    });
+    this.#depth--;
+    return list;
+  }
+
+  /** `'(' _ ( item ( _ ',' _ item )* )? _ ')'` at the cursor, the one list shape of the language. */
+  #delimited<T extends Literal | Operand>(item: () => T): ListLit {
     const start = this.#pos;
     this.#pos++;
-    this.#enter();
-    const items: (Literal | Operand)[] = [];
+    const items: T[] = [];
     this.#blanks();
     if (!this.#eat(')')) {
       do {
         this.#blanks();
-        const at = this.#pos;
-        const c = this.#src[at];
-        const item =
-          c === '"' || c === "'"
-            ? this.#literal(at, this.#quoted(), true)
-            : (this.#operand() ?? this.#numberLiteral() ?? this.#fail('expected a list item: a field, a transformer, a string or a number'));
-        items.push(item);
+        items.push(item());
         this.#blanks();
       } while (this.#eat(','));
       this.#expect(')');
     }
-    this.#depth--;
     return { kind: 'list', items, span: this.#span(start) };
   }
 
@@ -371,22 +376,12 @@ class Parser {
 
   #list(): ListLit | undefined {
     if (this.#src[this.#pos] !== '(') return undefined;
-    const start = this.#pos;
-    this.#pos++;
-    const items: Literal[] = [];
-    this.#blanks();
-    if (!this.#eat(')')) {
-      do {
-        this.#blanks();
-        const at = this.#pos;
-        const c = this.#src[at];
-        if (c === '"' || c === "'") items.push(this.#literal(at, this.#quoted(), true));
-        else items.push(this.#literal(at, this.#match(BARE_STRING) ?? this.#fail('expected a list value: a quoted or a bare string'), false));
-        this.#blanks();
-      } while (this.#eat(','));
-      this.#expect(')');
-    }
-    return { kind: 'list', items, span: this.#span(start) };
+    return this.#delimited<Literal>(() => {
+      const at = this.#pos;
+      const c = this.#src[at];
+      if (c === '"' || c === "'") return this.#literal(at, this.#quoted(), true);
+      return this.#literal(at, this.#match(BARE_STRING) ?? this.#fail('expected a list value: a quoted or a bare string'), false);
+    });
   }
 
   #listName(): Rhs | undefined {

@@ -5,7 +5,7 @@
  */
 
 import type { Operand, Span, Transform, TransformArg } from './ast.js';
-import { ConditionCompileError } from './compile-error.js';
+import { ConditionCompileError } from './errors.js';
 import type { FieldType, FieldValue, Scalar } from './fields.js';
 
 /** A compiled operand: its type, whether it is a list, and how to get its value. */

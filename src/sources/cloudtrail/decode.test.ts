@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DecodeResult, VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
 import { cloudtrailDecoder } from './index.js';
-import { OTRF_GET_OBJECT, STRATUS_ASSUME_ROLE, STRATUS_START_SESSION, ALICE_START_INSTANCES } from './records.fixture.js';
+import { OTRF_GET_OBJECT, STRATUS_ASSUME_ROLE, STRATUS_START_SESSION, ALICE_START_INSTANCES, decode, event, parse, TEST_CTX as ctx } from './records.fixture.js';
 import { entityKeys as keys } from '../../../test/support/events.js';
 
-const ctx = { origin: { path: 'trail.json', line: 3 }, observedMs: 1_700_000_000_000 };
-
-function parse(text: string): JsonObject {
-  return JSON.parse(text) as JsonObject;
-}
-
-function decode(record: JsonObject): DecodeResult {
-  return cloudtrailDecoder.decode(record, ctx);
-}
-
-function event(record: JsonObject): VigilEvent {
-  const r = decode(record);
-  if (!r.ok) assert.fail(`expected an event, got ${JSON.stringify(r)}`);
-  return r.event;
-}
 
 function rejected(record: JsonObject): { code: string; field: string | undefined; message: string } {
   const r = decode(record);

@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DecodeResult, VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
-import { cloudtrailDecoder, s3BytesTransferred } from './index.js';
-import { OTRF_GET_OBJECT, OTRF_EC2_ASSUME_ROLE, STRATUS_STOLEN_SESSION, STRATUS_ASSUME_ROLE, STRATUS_FEDERATION_TOKEN, STRATUS_FEDERATED_CALL, STRATUS_START_SESSION, STRATUS_ASSUME_DENIED, ALICE_START_INSTANCES } from './records.fixture.js';
+import { s3BytesTransferred } from './index.js';
+import { OTRF_GET_OBJECT, OTRF_EC2_ASSUME_ROLE, STRATUS_STOLEN_SESSION, STRATUS_ASSUME_ROLE, STRATUS_FEDERATION_TOKEN, STRATUS_FEDERATED_CALL, STRATUS_START_SESSION, STRATUS_ASSUME_DENIED, ALICE_START_INSTANCES, event, parse } from './records.fixture.js';
 import { entityKeys as keys, findEntity as entity, relationLines as rels } from '../../../test/support/events.js';
 
-const ctx = { origin: { path: 'trail.json', line: 3 }, observedMs: 1_700_000_000_000 };
-
-function parse(text: string): JsonObject {
-  return JSON.parse(text) as JsonObject;
-}
-
-function decode(record: JsonObject): DecodeResult {
-  return cloudtrailDecoder.decode(record, ctx);
-}
-
-function event(record: JsonObject): VigilEvent {
-  const r = decode(record);
-  if (!r.ok) assert.fail(`expected an event, got ${JSON.stringify(r)}`);
-  return r.event;
-}
 
 /** A minimal valid record with `userIdentity` replaced, for the identity-type cases. */
 function withIdentity(userIdentity: unknown, extra: JsonObject = {}): JsonObject {

@@ -2,6 +2,10 @@
  * Real CloudTrail records copied from the shared corpus (session tokens and TLS details dropped),
  * shared by this folder's tests. Test data only: nothing in the decoder imports it.
  */
+import assert from 'node:assert/strict';
+import type { DecodeResult, VigilEvent } from '../../core/event.js';
+import type { JsonObject } from '../../core/json.js';
+import { cloudtrailDecoder } from './index.js';
 
 /** OTRF ec2_proxy_s3_exfiltration: GetObject with the stolen instance-profile credentials (@timestamp variant). */
 export const OTRF_GET_OBJECT = String.raw`{"requestParameters":{"key":"ring.txt","Host":"mordors3stack-s3bucket-llp2yingx64a.s3.amazonaws.com","bucketName":"mordors3stack-s3bucket-llp2yingx64a"},"userAgent":"[aws-cli/1.18.136 Python/3.8.5 Darwin/19.5.0 botocore/1.17.59]","awsRegion":"us-east-1","eventType":"AwsApiCall","@version":"1","userIdentity":{"arn":"arn:aws:sts::123456789123:assumed-role/MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0/i-0317f6c6b66ae9c40","type":"AssumedRole","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::123456789123:role/MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0","userName":"MordorNginxStack-BankingWAFRole-9S3E0UAE1MM0","accountId":"123456789123","principalId":"AROA5FLZVX4OAMSW6BCRH","type":"Role"},"attributes":{"mfaAuthenticated":"false","creationDate":"2020-09-14T00:48:30Z"},"ec2RoleDelivery":"1.0"},"accountId":"123456789123","principalId":"AROA5FLZVX4OAMSW6BCRH:i-0317f6c6b66ae9c40","accessKeyId":"ASIA5FLZVX4OPVKKVBMX"},"recipientAccountId":"123456789123","responseElements":null,"eventName":"GetObject","sourceIPAddress":"1.2.3.4","resources":[{"ARN":"arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a/ring.txt","type":"AWS::S3::Object"},{"ARN":"arn:aws:s3:::mordors3stack-s3bucket-llp2yingx64a","accountId":"123456789123","type":"AWS::S3::Bucket"}],"eventSource":"s3.amazonaws.com","requestID":"A471D1060ED5FD07","@timestamp":"2020-09-14T01:02:34.000Z","eventCategory":"Data","readOnly":true,"eventID":"771299cb-e200-4926-9604-c85358b30499","additionalEventData":{"bytesTransferredOut":89,"AuthenticationMethod":"AuthHeader","CipherSuite":"ECDHE-RSA-AES128-GCM-SHA256","SignatureVersion":"SigV4","bytesTransferredIn":0},"eventVersion":"1.07","managementEvent":false}`;
@@ -28,3 +32,19 @@ export const STRATUS_ASSUME_DENIED = String.raw`{"awsRegion":"apiso-northsouth-3
 /** Falco's CloudTrail plugin test event (no eventID). */
 export const ALICE_START_INSTANCES = String.raw`{"eventVersion":"1.0","userIdentity":{"type":"IAMUser","principalId":"EX_PRINCIPAL_ID","arn":"arn:aws:iam::123456789012:user/Alice","accessKeyId":"EXAMPLE_KEY_ID","accountId":"123456789012","userName":"Alice"},"eventTime":"2014-03-06T21:22:54Z","eventSource":"ec2.amazonaws.com","eventType":"AwsApiCall","eventName":"StartInstances","awsRegion":"us-east-2","sourceIPAddress":"205.251.233.176","userAgent":"ec2-api-tools 1.6.12.2","requestParameters":{"instancesSet":{"items":[{"instanceId":"i-ebeaf9e2"}]}},"responseElements":{"instancesSet":{"items":[{"instanceId":"i-ebeaf9e2","currentState":{"code":0,"name":"pending"},"previousState":{"code":80,"name":"stopped"}}]}}}`;
 
+/** Helpers for this folder's tests: a record text parsed, decoded, or decoded to its event. */
+export const TEST_CTX = { origin: { path: 'trail.json', line: 3 }, observedMs: 1_700_000_000_000 };
+
+export function parse(text: string): JsonObject {
+  return JSON.parse(text) as JsonObject;
+}
+
+export function decode(record: JsonObject): DecodeResult {
+  return cloudtrailDecoder.decode(record, TEST_CTX);
+}
+
+export function event(record: JsonObject): VigilEvent {
+  const r = decode(record);
+  if (!r.ok) assert.fail(`expected an event, got ${JSON.stringify(r)}`);
+  return r.event;
+}
