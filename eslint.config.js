@@ -16,10 +16,11 @@ const zones = [
   ...SOURCES.map((k) => ({
     target: `./src/sources/${k}`,
     from: './src',
-    except: ['./core', `./sources/${k}`],
-    message: 'a source imports only core, never another source or a later stage.',
+    except: ['./core', './lang', `./sources/${k}`],
+    message: 'a source imports only core and the condition language (to declare its fields), never another source or a later stage.',
   })),
-  { target: './src/pipeline', from: './src', except: ['./core', './sources', './transports', './pipeline'], message: 'the pipeline wires core, sources and transports.' },
+  { target: './src/rules', from: './src', except: ['./core', './lang', './sources', './rules'], message: 'the rule engine knows core, the language and the sources\' fields.' },
+  { target: './src/pipeline', from: './src', except: ['./core', './sources', './transports', './rules', './pipeline'], message: 'the pipeline wires core, sources, transports and rules.' },
   { target: './src/bench', from: './src/cli', message: 'nothing imports the CLI.' },
 ];
 

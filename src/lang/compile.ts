@@ -58,6 +58,32 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
 
 function check<E>(c: Check, r: Scope<E>): Predicate<E> {
   const lhs = addresses(operand(c.lhs, r));
+  if (lhs.any === true) return anyCheck(c, lhs, r);
+  return compare(c, lhs, r);
+}
+
+/**
+ * An ancestor field used without an argument: its value is every ancestor's, and the check holds
+ * when it holds for one of them (`proc.aname in (sshd, sudo)`: some ancestor is).
+ */
+function anyCheck<E>(c: Check, all: Getter<E>, r: Scope<E>): Predicate<E> {
+  if (c.op === 'exists') return (ev) => all.get(ev) !== undefined;
+  // The per-element test reads the element under test from `current`; predicates run
+  // synchronously, so one slot per compiled check is enough.
+  let current: Scalar | undefined;
+  const one = compare(c, { type: all.type, list: false, get: () => current }, r);
+  return (ev) => {
+    const vs = all.get(ev);
+    if (vs === undefined) return false;
+    for (const v of vs as readonly Scalar[]) {
+      current = v;
+      if (one(ev)) return true;
+    }
+    return false;
+  };
+}
+
+function compare<E>(c: Check, lhs: Getter<E>, r: Scope<E>): Predicate<E> {
   const { get } = lhs;
   if (c.op === 'exists') return (ev) => get(ev) !== undefined;
   if (!supports(lhs.type, c.op)) throw new ConditionCompileError(`'${c.op}' operator not supported for ${lhs.type} fields`, c.span);
@@ -76,7 +102,7 @@ function check<E>(c: Check, r: Scope<E>): Predicate<E> {
       };
     }
     if (rhs.kind === 'val' || rhs.kind === 'transform') {
-      const right = rhs.kind === 'val' ? operand(rhs.field, r) : operand(rhs, r);
+      const right = single(rhs.kind === 'val' ? operand(rhs.field, r) : operand(rhs, r), rhs.kind === 'val' ? rhs.field : rhs);
       if (right.type !== lhs.type || right.list) throw new ConditionCompileError(`cannot compare a ${lhs.type} field with a ${right.list ? 'list' : right.type} value`, rhs.span);
       return (ev) => {
         const v = get(ev);
@@ -166,7 +192,13 @@ function modifierCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
 // ---- operands
 
 function operand<E>(o: Operand, r: Scope<E>): Getter<E> {
-  return o.kind === 'field' ? field(o, r) : compileTransform(o, (inner) => operand(inner, r));
+  return o.kind === 'field' ? field(o, r) : compileTransform(o, (inner) => single(operand(inner, r), inner));
+}
+
+/** Ancestor fields without an argument compare only on the left, untransformed (as in Falco). */
+function single<E>(g: Getter<E>, o: Operand): Getter<E> {
+  if (g.any === true) throw new ConditionCompileError(`'${o.name}' needs an [index] here`, o.span);
+  return g;
 }
 
 function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
@@ -180,6 +212,7 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
   const slot = r.memo.slot(arg === undefined ? spec.name : `${spec.name}[${arg}]`);
   const extract = (ev: E) => spec.extract(ev, arg);
   const { memo } = r;
-  return { type: spec.type, list: spec.list === true, get: (ev) => memo.get(slot, ev, extract) };
+  const any = spec.anyWithoutArg === true && arg === undefined;
+  return { type: spec.type, list: spec.list === true, any, get: (ev) => memo.get(slot, ev, extract) };
 }
 

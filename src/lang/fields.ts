@@ -4,8 +4,11 @@
  * and a `FieldResolver` hands them to the compiler.
  */
 
-/** `ipaddr` values are addresses as text; `ipnet` fields hold an address compared by CIDR membership. */
-export const FIELD_TYPES = ['string', 'number', 'bool', 'ipaddr', 'ipnet'] as const;
+/**
+ * `ipaddr` values are addresses as text; `ipnet` fields hold an address compared by CIDR
+ * membership; `bytes` values are binary strings (one char per byte, latin1), compared bytewise.
+ */
+export const FIELD_TYPES = ['string', 'number', 'bool', 'ipaddr', 'ipnet', 'bytes'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** One extracted value; list fields extract arrays. */
@@ -18,6 +21,11 @@ export interface FieldSpec<E> {
   readonly type: FieldType;
   /** A list-valued field (`ka.req.pod.containers.image`): `in` means every value is in the set. */
   readonly list?: boolean;
+  /**
+   * Falco's ancestor fields (`proc.aname`): without an argument, `extract` returns the values of
+   * every ancestor and a comparison holds when any one of them satisfies it.
+   */
+  readonly anyWithoutArg?: boolean;
   /** Whether the field takes `[arg]` (or a dotted suffix): required, optional, or not at all. */
   readonly arg?: 'required' | 'optional';
   /** The value for this event, or undefined when it is not available (then every comparison is false). */

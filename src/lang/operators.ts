@@ -19,7 +19,7 @@ export class OperandError extends Error {}
 
 /** The constant, converted to the field's type (integers base 10, `true`/`false`, strings as is). */
 export function convert(text: string, type: FieldType): Scalar {
-  if (type === 'string') return text;
+  if (type === 'string' || type === 'bytes') return text;
   if (type === 'ipaddr') {
     const ip = parseIp(text);
     if (ip === undefined) throw new OperandError(`"${text}" is not an IP address`);
@@ -45,6 +45,7 @@ const ALLOWED: Readonly<Record<FieldType, ReadonlySet<Operator>>> = {
   bool: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
   ipaddr: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
   ipnet: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
+  bytes: new Set<Operator>(['=', '==', '!=', 'contains', 'startswith', 'endswith', 'bcontains', 'bstartswith', 'in', 'intersects', 'exists']),
 };
 
 export function supports(type: FieldType, op: Operator): boolean {
@@ -83,6 +84,11 @@ export function scalarTest(op: Operator, operand: Scalar): ScalarTest {
       const s = String(operand);
       return (v) => typeof v === 'string' && v.endsWith(s);
     }
+    case 'bcontains':
+    case 'bstartswith': {
+      const s = fromHex(String(operand));
+      return op === 'bcontains' ? (v) => typeof v === 'string' && v.includes(s) : (v) => typeof v === 'string' && v.startsWith(s);
+    }
     case 'glob':
     case 'iglob': {
       const pattern = String(operand);
@@ -101,6 +107,12 @@ export function scalarTest(op: Operator, operand: Scalar): ScalarTest {
     default:
       throw new OperandError(`'${op}' does not compare single values`);
   }
+}
+
+/** `bcontains cafebabe`: the operand is bytes written as an even number of hex digits. */
+function fromHex(text: string): string {
+  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new OperandError(`"${text}" is not an even-length hex string`);
+  return Buffer.from(text, 'hex').toString('latin1');
 }
 
 /** `op` between two runtime values (`val(field)` or a transformer on the right). */

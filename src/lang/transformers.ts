@@ -12,6 +12,8 @@ import type { FieldType, FieldValue, Scalar } from './fields.js';
 export interface Getter<E> {
   readonly type: FieldType;
   readonly list: boolean;
+  /** Every ancestor's value, any of which may satisfy a check (see FieldSpec.anyWithoutArg). */
+  readonly any?: boolean;
   readonly get: (event: E) => FieldValue | undefined;
 }
 
