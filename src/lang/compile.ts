@@ -29,6 +29,20 @@ export function compile<E>(expr: Expr, resolver: FieldResolver<E>, options: Comp
   return node(expr, { resolver, memo: options.memo ?? new FieldMemo() });
 }
 
+/** A compiled operand (field or transformer) for output formatting: its value getter. */
+export interface OperandGetter<E> {
+  readonly list: boolean;
+  /** An ancestor field without an argument: the value lists every ancestor. */
+  readonly any: boolean;
+  readonly get: (event: E) => FieldValue | undefined;
+}
+
+/** Compiles a field reference or transformer (as in an output `%field`); throws ConditionCompileError. */
+export function compileOperand<E>(o: Operand, resolver: FieldResolver<E>, options: CompileOptions = {}): OperandGetter<E> {
+  const g = operand(o, { resolver, memo: options.memo ?? new FieldMemo() });
+  return { list: g.list, any: g.any === true, get: g.get };
+}
+
 function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
   switch (e.kind) {
     case 'and': {

@@ -86,6 +86,16 @@ export function parse(source: string, options: ParseOptions = {}): Expr {
   return new Parser(source, options.maxDepth ?? DEFAULT_MAX_DEPTH).parseFilter();
 }
 
+/**
+ * Parses one field reference or transformer call starting at `offset` (an output format's
+ * `%proc.name`, `%proc.aname[2]`, `%tolower(fd.name)`), or undefined when none starts there.
+ * Returns where it ends, so the caller can continue with the literal text after it.
+ */
+export function parseOperandAt(source: string, offset: number): { readonly operand: Operand; readonly end: number } | undefined {
+  const p = new Parser(source, DEFAULT_MAX_DEPTH);
+  return p.operandAt(offset);
+}
+
 function isBlank(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\b' || c === '\r' || c === '\n';
 }
@@ -195,6 +205,17 @@ class Parser {
   }
 
   // ---- operands
+
+  operandAt(offset: number): { readonly operand: Operand; readonly end: number } | undefined {
+    this.#pos = offset;
+    try {
+      const operand = this.#operand();
+      return operand === undefined ? undefined : { operand, end: this.#pos };
+    } catch (err) {
+      if (err instanceof ConditionSyntaxError) return undefined;
+      throw err;
+    }
+  }
 
   #operand(): Operand | undefined {
     return this.#transformer() ?? this.#fieldRef();

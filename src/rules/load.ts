@@ -1,0 +1,290 @@
+/**
+ * Loads Falco rule files into a compiled rule set: collects the items of every file (collect.ts),
+ * substitutes lists as text, parses macros and rule conditions, expands macros on the tree,
+ * compiles each rule's condition and output against its source's fields, derives the event
+ * types each syscall rule can match, and reports every problem with file, line and column.
+ */
+import { compile, ConditionCompileError, ConditionSyntaxError, createFieldTable, FieldMemo, parse, parseOperandAt, TRANSFORMERS, type Expr, type FieldResolver, type FieldSpec, type Predicate, type Span } from '../lang/index.js';
+import type { Priority } from '../core/signal.js';
+import { Collection } from './collect.js';
+import type { Diagnostic, Position, RuleErrorCode } from './diagnostics.js';
+import { eventTypes, type TypeSet } from './evttypes.js';
+import { exceptionCondition } from './exceptions.js';
+import { quoteItem, substituteLists, type ListValue } from './lists.js';
+import { LocatedText } from './located-text.js';
+import { expandMacros, type MacroProblem, type ParsedMacro } from './macros.js';
+import type { RuleDef } from './model.js';
+import { compileOutput, OutputError, type CompiledOutput } from './output.js';
+import { printCondition } from './print.js';
+import { readItems, SourceFile } from './yaml-items.js';
+
+/** A rule source (`syscall`, `k8s_audit`, `aws_cloudtrail`): its fields and, if any, the event type field rules are indexed by. */
+export interface RuleSourceSpec<E> {
+  readonly name: string;
+  readonly fields: readonly FieldSpec<E>[];
+  readonly typeField?: string;
+}
+
+export interface RuleFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface CompiledRule<E> {
+  readonly name: string;
+  readonly desc: string;
+  readonly source: string;
+  readonly priority: Priority;
+  /** Sorted, as Falco prints them. */
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  /** Definition order across all files. */
+  readonly index: number;
+  readonly condition: Expr;
+  readonly predicate: Predicate<E>;
+  readonly output: CompiledOutput<E>;
+  /** Event types the rule can match; undefined for sources without types. */
+  readonly types: TypeSet | undefined;
+  readonly position: Position;
+}
+
+export interface RuleSet<E> {
+  /** Every rule that compiled, enabled or not, in definition order. */
+  readonly rules: readonly CompiledRule<E>[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly counts: { readonly files: number; readonly lists: number; readonly macros: number; readonly rules: number; readonly enabled: number };
+  /** Rule conditions after lists, macros and exceptions, printed as libsinsp does (for `rules check` and tests). */
+  readonly compiledConditions: ReadonlyMap<string, string>;
+}
+
+const RULE_MAX_DEPTH = 1000;
+const TRANSFORMER_CALL = new RegExp(`^\\s*(?:${TRANSFORMERS.join('|')})\\s*\\(`);
+
+interface Owner {
+  readonly text: LocatedText;
+  readonly itemType: 'rule' | 'macro';
+  readonly name: string;
+}
+
+function walkSpans(e: Expr, visit: (s: Span) => void): void {
+  visit(e.span);
+  if (e.kind === 'and' || e.kind === 'or') for (const c of e.children) walkSpans(c, visit);
+  else if (e.kind === 'not') walkSpans(e.child, visit);
+  else if (e.kind === 'check') {
+    visit(e.lhs.span);
+    if (e.rhs !== undefined) visit(e.rhs.span);
+  }
+}
+
+function checks(e: Expr, visit: (c: Extract<Expr, { kind: 'check' }>) => void): void {
+  if (e.kind === 'and' || e.kind === 'or') for (const c of e.children) checks(c, visit);
+  else if (e.kind === 'not') checks(e.child, visit);
+  else if (e.kind === 'check') visit(e);
+}
+
+function usesField(e: Expr, name: string): boolean {
+  let found = false;
+  checks(e, (c) => {
+    if (c.lhs.kind === 'field' && c.lhs.name === name) found = true;
+  });
+  return found;
+}
+
+class Loader<E> {
+  readonly #sources: ReadonlyMap<string, { readonly spec: RuleSourceSpec<E>; readonly resolver: FieldResolver<E>; readonly memo: FieldMemo }>;
+  readonly #diagnostics: Diagnostic[] = [];
+  readonly #owners = new Map<Span, Owner>();
+
+  constructor(sources: readonly RuleSourceSpec<E>[]) {
+    this.#sources = new Map(sources.map((s) => [s.name, { spec: s, resolver: createFieldTable(s.fields), memo: new FieldMemo() }]));
+  }
+
+  #push(severity: Diagnostic['severity'], code: RuleErrorCode, message: string, at: { readonly pos: Position; readonly excerpt?: string }, itemType: string, itemName: string): void {
+    this.#diagnostics.push({ severity, code, message, file: at.pos.file, line: at.pos.line, col: at.pos.col, itemType, itemName, ...(at.excerpt === undefined ? {} : { excerpt: at.excerpt }) });
+  }
+
+  load(files: readonly RuleFile[]): RuleSet<E> {
+    const collection = new Collection({ knownSources: new Set(this.#sources.keys()), checkField: (source, field) => this.#checkField(source, field) });
+    for (const f of files) {
+      const file = new SourceFile(f.name, f.text);
+      const read = readItems(file);
+      this.#diagnostics.push(...read.diagnostics);
+      collection.apply(file, read.items);
+    }
+    this.#diagnostics.push(...collection.diagnostics);
+
+    const lists = this.#lists(collection);
+    const usedLists = new Set<string>();
+    const macros = this.#macros(collection, lists, usedLists);
+    const usedMacros = new Set<string>();
+    // A macro counts as used when any macro or rule names it (Falco's "referred to" check).
+    for (const m of macros.values()) if (m.expr !== undefined) expandMacros(m.expr, macros, usedMacros, []);
+
+    const rules: CompiledRule<E>[] = [];
+    const compiledConditions = new Map<string, string>();
+    const defs = [...collection.rules.values()].sort((a, b) => a.index - b.index);
+    for (const def of defs) {
+      const rule = this.#rule(def, lists, macros, usedLists, usedMacros, collection.skippedRules.has(def.name), compiledConditions);
+      if (rule !== undefined) rules.push(rule);
+    }
+    for (const m of collection.macros.values()) {
+      if (!usedMacros.has(m.name)) this.#push('warning', 'UNUSED', 'Macro not referred to by any other rule/macro', { pos: m.place.file.position(m.place.offset) }, 'macro', m.name);
+    }
+    for (const l of collection.lists.values()) {
+      if (!usedLists.has(l.name)) this.#push('warning', 'UNUSED', 'List not referred to by any other rule/macro', { pos: l.place.file.position(l.place.offset) }, 'list', l.name);
+    }
+    return {
+      rules,
+      diagnostics: this.#diagnostics,
+      counts: { files: files.length, lists: collection.lists.size, macros: collection.macros.size, rules: collection.rules.size, enabled: rules.filter((r) => r.enabled).length },
+      compiledConditions,
+    };
+  }
+
+  #checkField(source: string, field: string): string | undefined {
+    const s = this.#sources.get(source);
+    if (s === undefined) return undefined;
+    try {
+      compile(parse(`${field} exists`), s.resolver);
+      return undefined;
+    } catch (err) {
+      if (err instanceof ConditionSyntaxError || err instanceof ConditionCompileError) return `'${field}' is not a supported filter field`;
+      throw err;
+    }
+  }
+
+  /** Final list values, in definition order; an item naming an earlier list stands for its items. */
+  #lists(c: Collection): ListValue[] {
+    const done = new Map<string, string[]>();
+    const out: ListValue[] = [];
+    for (const l of [...c.lists.values()].sort((a, b) => a.index - b.index)) {
+      const items: string[] = [];
+      for (const item of l.items) {
+        const earlier = done.get(item);
+        if (earlier !== undefined) items.push(...earlier);
+        else items.push(quoteItem(item));
+      }
+      done.set(l.name, items);
+      out.push({ name: l.name, items });
+    }
+    return out;
+  }
+
+  #parse(text: LocatedText, itemType: 'rule' | 'macro', name: string): Expr | undefined {
+    try {
+      const expr = parse(text.text, { maxDepth: RULE_MAX_DEPTH });
+      walkSpans(expr, (s) => this.#owners.set(s, { text, itemType, name }));
+      return expr;
+    } catch (err) {
+      if (!(err instanceof ConditionSyntaxError)) throw err;
+      this.#push('error', 'CONDITION_SYNTAX', `${err.message}`, text.locate(err.span.offset, err.span.length), itemType, name);
+      return undefined;
+    }
+  }
+
+  #macros(c: Collection, lists: readonly ListValue[], usedLists: Set<string>): Map<string, ParsedMacro> {
+    const out = new Map<string, ParsedMacro>();
+    for (const m of [...c.macros.values()].sort((a, b) => a.index - b.index)) {
+      const text = substituteLists(m.condition, lists, usedLists);
+      out.set(m.name, { name: m.name, expr: this.#parse(text, 'macro', m.name) });
+    }
+    return out;
+  }
+
+  /** Where a span of an expanded condition was written: in the rule or in one of its macros. */
+  #locate(span: Span, fallback: LocatedText): { readonly at: { readonly pos: Position; readonly excerpt: string }; readonly owner?: Owner } {
+    const owner = this.#owners.get(span);
+    if (owner === undefined) return { at: fallback.locate(0, 1) };
+    return { at: owner.text.locate(span.offset, span.length), owner };
+  }
+
+  #conditionText(def: RuleDef): LocatedText {
+    const parts = def.exceptions.map((ex) => ({ ex, text: exceptionCondition(ex) })).filter((p) => p.text !== '');
+    if (parts.length === 0) return def.condition;
+    let text = LocatedText.of(def.place.file, null, '(', true).concat('', def.condition).concat('', LocatedText.of(def.place.file, null, ')', true));
+    for (const p of parts) text = text.concat(' ', LocatedText.of(p.ex.file, p.ex.node, `and not ${p.text}`, true));
+    return text;
+  }
+
+  #rule(def: RuleDef, lists: readonly ListValue[], macros: ReadonlyMap<string, ParsedMacro>, usedLists: Set<string>, usedMacros: Set<string>, skipped: boolean, compiled: Map<string, string>): CompiledRule<E> | undefined {
+    const text = substituteLists(this.#conditionText(def), lists, usedLists);
+    const parsed = this.#parse(text, 'rule', def.name);
+    if (parsed === undefined) return undefined;
+    const problems: MacroProblem[] = [];
+    const expr = expandMacros(parsed, macros, usedMacros, problems);
+    for (const p of problems) {
+      const { at, owner } = this.#locate(p.span, text);
+      this.#push('error', p.code, p.message, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+    }
+    const source = this.#sources.get(def.source);
+    if (expr === undefined || skipped || source === undefined) return undefined;
+    compiled.set(def.name, printCondition(expr));
+
+    let predicate: Predicate<E>;
+    try {
+      predicate = compile(expr, source.resolver, { memo: source.memo });
+    } catch (err) {
+      if (!(err instanceof ConditionCompileError)) throw err;
+      if (def.skipIfUnknownFilter && err.message.startsWith('unknown field')) return undefined;
+      const { at, owner } = this.#locate(err.span, text);
+      this.#push('error', 'CONDITION_COMPILE', err.message, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+      return undefined;
+    }
+    const outputText = def.output.text.trim();
+    let output: CompiledOutput<E>;
+    try {
+      output = compileOutput(outputText, source.resolver, source.memo);
+    } catch (err) {
+      if (!(err instanceof OutputError)) throw err;
+      if (def.skipIfUnknownFilter) return undefined;
+      const lead = def.output.text.length - def.output.text.trimStart().length;
+      this.#push('error', 'OUTPUT_INVALID', err.message, def.output.locate(err.offset + lead, err.length), 'rule', def.name);
+      return undefined;
+    }
+    this.#warnings(def, expr, text, output, source.resolver);
+    const typeField = source.spec.typeField;
+    const types = typeField === undefined ? undefined : eventTypes(expr, typeField);
+    if (types?.all === true && def.warnEvttypes) {
+      this.#push('warning', 'EVTTYPE_BROAD', 'Rule matches too many evt.type values. This has a significant performance penalty.', { pos: def.place.file.position(def.place.offset) }, 'rule', def.name);
+    }
+    return {
+      name: def.name,
+      desc: def.desc,
+      source: def.source,
+      priority: def.priority,
+      tags: [...def.tags].sort(),
+      enabled: def.enabled,
+      index: def.index,
+      condition: expr,
+      predicate,
+      output,
+      types,
+      position: def.place.file.position(def.place.offset),
+    };
+  }
+
+  #warnings(def: RuleDef, expr: Expr, text: LocatedText, output: CompiledOutput<E>, resolver: FieldResolver<E>): void {
+    const where = { pos: def.place.file.position(def.place.offset) };
+    if (usesField(expr, 'evt.dir')) this.#push('warning', 'DEPRECATED', "usage of deprecated field 'evt.dir' has been detected in the rule condition", where, 'rule', def.name);
+    if (output.fields.some((f) => f === 'evt.dir')) this.#push('warning', 'DEPRECATED', "usage of deprecated field 'evt.dir' has been detected in the rule output", where, 'rule', def.name);
+    checks(expr, (c) => {
+      const r = c.rhs;
+      if (r?.kind !== 'literal') return;
+      const v = r.value.trim();
+      const { at, owner } = this.#locate(r.span, text);
+      if (TRANSFORMER_CALL.test(v)) {
+        this.#push('warning', 'FIELD_AS_VALUE', `'${r.value}' may be a valid field transformer misused as a const string value`, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+        return;
+      }
+      const op = parseOperandAt(v, 0);
+      if (op !== undefined && op.end === v.length && op.operand.kind === 'field' && resolver.resolve(op.operand.name) !== undefined) {
+        this.#push('warning', 'FIELD_AS_VALUE', `'${r.value}' may be a valid field misused as a const string value`, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+      }
+    });
+  }
+}
+
+/** Loads, checks and compiles rule files against the given sources. Never throws on bad rules. */
+export function loadRules<E>(files: readonly RuleFile[], sources: readonly RuleSourceSpec<E>[]): RuleSet<E> {
+  return new Loader(sources).load(files);
+}
