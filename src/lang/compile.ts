@@ -116,6 +116,8 @@ function compare<E>(c: Check, lhs: Getter<E>, r: Scope<E>): Predicate<E> {
       };
     }
     if (rhs.kind === 'val' || rhs.kind === 'transform') {
+      if (c.op === 'regex') throw new ConditionCompileError("'regex' needs a constant pattern, not a field value", rhs.span);
+      if (rhs.kind === 'val' && rhs.arg !== undefined) throw new ConditionCompileError('val() takes no [argument]: write val(field[arg])', rhs.span);
       const right = single(rhs.kind === 'val' ? operand(rhs.field, r) : operand(rhs, r), rhs.kind === 'val' ? rhs.field : rhs);
       if (right.type !== lhs.type || right.list) throw new ConditionCompileError(`cannot compare a ${lhs.type} field with a ${right.list ? 'list' : right.type} value`, rhs.span);
       return (ev) => {

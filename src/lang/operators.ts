@@ -19,7 +19,12 @@ export class OperandError extends Error {}
 
 /** The constant, converted to the field's type (integers base 10, `true`/`false`, strings as is). */
 export function convert(text: string, type: FieldType): Scalar {
-  if (type === 'string' || type === 'bytes') return text;
+  if (type === 'bytes') return text;
+  // A NUL can only be matched in byte buffers; in a string it is a mistake libsinsp rejects.
+  if (type === 'string') {
+    if (text.includes('\0')) throw new OperandError('a string value cannot contain a NUL byte (use a byte-buffer field)');
+    return text;
+  }
   if (type === 'ipaddr') {
     const ip = parseIp(text);
     if (ip === undefined) throw new OperandError(`"${text}" is not an IP address`);

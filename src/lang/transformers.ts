@@ -165,6 +165,7 @@ function getoptTransform<E>(t: Transform, operand: OperandCompiler<E>): Getter<E
   const argv = argvOf(argsArg, operand, t.span);
   const optstring = optArg.value;
   const want = t.arg;
+  if (want === '') throw new ConditionCompileError("getopt's [option] must name an option letter", t.span);
   if (want === undefined) {
     return { type: 'string', list: true, get: (ev) => mapDefined(argv(ev), (a) => getopt(a, optstring).found) };
   }
