@@ -25,7 +25,7 @@ const zones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.vigil/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.vigil/**', '.dbg/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,11 @@
 /**
- * The analyze run: decodes inputs, turns Falco alerts into signals and counts what happened.
- * Rules, threats and attacks join here as their stages land; the report shape is already the
+ * The analyze run: decodes inputs, turns Falco alerts into signals, runs the rules over the other
+ * events and counts what happened. Threats and attacks join here as their stages land; the report shape is already the
  * contract's (contracts.md `analyze --output json`).
  */
 
 import type { RecordError } from '../core/errors.js';
+import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
 import type { Clock } from '../core/time.js';
 import { decodeInputs } from '../pipeline/decode-files.js';
@@ -39,6 +40,8 @@ export interface AnalyzeOptions {
   readonly maxErrors?: number;
   /** Track which entities several sources name (reads every event's entities). */
   readonly entities?: boolean;
+  /** Runs rules over each event (Falco alerts are signals already and skip it). */
+  readonly detector?: { detect(event: VigilEvent): Signal[] };
 }
 
 export async function runAnalyze(paths: readonly string[], options: AnalyzeOptions): Promise<AnalyzeReport> {
@@ -73,6 +76,9 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
         if (d.event.source === 'falco') {
           const s = alertToSignal(d.event);
           if (s !== undefined) report.signals.push(s);
+        } else if (options.detector !== undefined) {
+          const found = options.detector.detect(d.event);
+          for (const s of found) report.signals.push(s);
         }
       } else if (d.type === 'error') {
         // Problems with a whole input (INPUT_*) are reported, but they are not rejected records.

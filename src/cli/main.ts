@@ -7,9 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { INPUT_FORMATS } from '../core/event.js';
 import { analyzeCommand } from './commands/analyze.js';
-import { benchCommand } from './commands/bench.js';
+import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { normalizeCommand } from './commands/normalize.js';
+import { rulesCheckCommand } from './commands/rules-check.js';
+import { RULE_MATCHING } from '../rules/engine.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 
@@ -18,6 +20,10 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
   const program = new Command('vigil')
@@ -33,9 +39,23 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .argument('<path...>', 'files or directories (recursive); - for standard input; .gz accepted')
     .addOption(new Option('--format <format>', 'input format, detected per file and record when auto').choices(['auto', ...INPUT_FORMATS]).default('auto'))
     .addOption(new Option('--output <output>', 'report format').choices(['table', 'json', 'jsonl']).default('table'))
+    .option('--rules <path>', 'extra rule files or directories (repeatable; loaded in order after the defaults)', collect, [])
+    .option('--no-default-rules', "do not load Vigil's default rules")
+    .addOption(new Option('--rule-matching <mode>', 'fire the first matching rule per event (as Falco) or all of them').choices([...RULE_MATCHING]).default('first'))
     .option('--no-progress', 'no progress lines on standard error')
-    .action(async (paths: string[], opts: { format: string; output: string; progress: boolean }) => {
+    .action(async (paths: string[], opts: { format: string; output: string; progress: boolean; rules: string[]; defaultRules: boolean; ruleMatching: string }) => {
       setStatus(await analyzeCommand(paths, opts, io));
+    });
+
+  const rules = program.command('rules').description('work with rule files');
+  rules
+    .command('check')
+    .description('load and compile rule files (in order) and report every problem with file, line and column')
+    .argument('<path...>', 'rule files or directories (recursive)')
+    .addOption(new Option('--output <output>', 'report format').choices(['table', 'json']).default('table'))
+    .option('--warnings', 'list warnings too (the table shows only their count)')
+    .action(async (paths: string[], opts: { output: string; warnings?: boolean }) => {
+      setStatus(await rulesCheckCommand(paths, { output: opts.output, warnings: opts.warnings === true }, io));
     });
 
   program
@@ -49,13 +69,15 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
 
   program
     .command('bench')
-    .description('measure throughput (decode: normalizing vs plain JSON.parse of the same lines)')
+    .description('measure throughput (decode: normalizing vs plain JSON.parse; rules: rule evaluation on decoded events)')
     .argument('[target]', 'what to measure', 'decode')
     .option('--json', 'print the figures as JSON')
     .option('--records <n>', 'number of records in the generated workload', '30000')
     .option('--rounds <n>', 'timed rounds (the best is kept)', '25')
-    .option('--input <path...>', 'measure over these files instead of the generated workload')
-    .action(async (target: string, opts: { json?: boolean; records: string; rounds: string; input?: string[] }) => {
+    .option('--input <path...>', 'decode: measure over these files instead of the generated workload')
+    .option('--syscall-rules <path...>', 'rules: syscall rule files (default: the official Falco rules when present)')
+    .option('--k8s-rules <path...>', 'rules: k8s_audit rule files (default: the official k8saudit rules when present)')
+    .action(async (target: string, opts: BenchOptions) => {
       setStatus(await benchCommand(target, opts, io));
     });
 

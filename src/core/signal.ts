@@ -45,6 +45,8 @@ export interface Signal {
   readonly eventId: string;
   /** The rendered output text (Falco's `output`), when there is one. */
   readonly output?: string;
+  /** The evidence: the original record the signal was raised on, as parsed. */
+  readonly evidence?: unknown;
 }
 
 const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;

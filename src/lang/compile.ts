@@ -7,8 +7,9 @@
 import type { Check, Expr, FieldRef, Literal, Operand, Rhs } from './ast.js';
 import { ConditionCompileError } from './errors.js';
 import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
+import { keyInCidr } from './ip.js';
 import { FieldMemo } from './memo.js';
-import { addressIn, addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
+import { addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
 import { compileTransform, type Getter } from './transformers.js';
 
 export type Predicate<E> = (event: E) => boolean;
@@ -16,17 +17,31 @@ export type Predicate<E> = (event: E) => boolean;
 export interface CompileOptions {
   /** Share it between the conditions of one rule set so each field is extracted once per event. */
   readonly memo?: FieldMemo;
+  /**
+   * Share it between the conditions of one rule set so a sub-condition that several rules
+   * contain (a macro: the same tree node after expansion) is compiled once and evaluated at most
+   * once per event.
+   */
+  readonly shared?: SharedConditions;
+}
+
+/** Compiled sub-conditions by tree node, for `CompileOptions.shared`. */
+export class SharedConditions {
+  readonly nodes = new Map<Expr, unknown>();
 }
 
 /** What the compiler carries down the tree. */
 interface Scope<E> {
   readonly resolver: FieldResolver<E>;
   readonly memo: FieldMemo;
+  readonly shared?: SharedConditions;
+  /** Values as extracted, for printing (conditions compare addresses by canonical key). */
+  readonly raw?: boolean;
 }
 
 /** Compiles `expr` against the fields `resolver` knows; throws ConditionCompileError with a span. */
 export function compile<E>(expr: Expr, resolver: FieldResolver<E>, options: CompileOptions = {}): Predicate<E> {
-  return node(expr, { resolver, memo: options.memo ?? new FieldMemo() });
+  return node(expr, { resolver, memo: options.memo ?? new FieldMemo(), ...(options.shared === undefined ? {} : { shared: options.shared }) });
 }
 
 /** A compiled operand (field or transformer) for output formatting: its value getter. */
@@ -39,11 +54,29 @@ export interface OperandGetter<E> {
 
 /** Compiles a field reference or transformer (as in an output `%field`); throws ConditionCompileError. */
 export function compileOperand<E>(o: Operand, resolver: FieldResolver<E>, options: CompileOptions = {}): OperandGetter<E> {
-  const g = operand(o, { resolver, memo: options.memo ?? new FieldMemo() });
+  const g = operand(o, { resolver, memo: options.memo ?? new FieldMemo(), raw: true });
   return { list: g.list, any: g.any === true, get: g.get };
 }
 
 function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
+  const cache = r.shared?.nodes;
+  if (cache === undefined) return build(e, r);
+  const known = cache.get(e) as Predicate<E> | undefined;
+  if (known !== undefined) return known;
+  let p = build(e, r);
+  if (e.kind !== 'check' && e.kind !== 'macro') {
+    // A composite sub-condition: its result is kept for the event, so the rules sharing it
+    // evaluate it once.
+    const inner = p;
+    const slot = r.memo.objectSlot(e);
+    const { memo } = r;
+    p = (ev) => memo.get(slot, ev, inner);
+  }
+  cache.set(e, p);
+  return p;
+}
+
+function build<E>(e: Expr, r: Scope<E>): Predicate<E> {
   switch (e.kind) {
     case 'and': {
       const cs = e.children.map((c) => node(c, r));
@@ -73,12 +106,17 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
 function check<E>(c: Check, r: Scope<E>): Predicate<E> {
   const lhs = addresses(operand(c.lhs, r));
   if (lhs.any === true) return anyCheck(c, lhs, r);
+  // A single-value operator on a list field (`ka.req.role.rules.resources contains pods/exec`, as
+  // Falco's older k8s audit rules write) holds when it holds for one of the values.
+  const isSetOp = c.op === 'in' || c.op === 'intersects' || c.op === 'pmatch' || c.op === 'exists';
+  if (lhs.list && !isSetOp) return anyCheck(c, lhs, r);
   return compare(c, lhs, r);
 }
 
 /**
- * An ancestor field used without an argument: its value is every ancestor's, and the check holds
- * when it holds for one of them (`proc.aname in (sshd, sudo)`: some ancestor is).
+ * A check on several values at once: an ancestor field used without an argument (every
+ * ancestor's value: `proc.aname in (sshd, sudo)` holds when some ancestor is) or a single-value
+ * operator on a list field. The check holds when it holds for one of the values.
  */
 function anyCheck<E>(c: Check, all: Getter<E>, r: Scope<E>): Predicate<E> {
   if (c.op === 'exists') return (ev) => all.get(ev) !== undefined;
@@ -102,7 +140,6 @@ function compare<E>(c: Check, lhs: Getter<E>, r: Scope<E>): Predicate<E> {
   if (c.op === 'exists') return (ev) => get(ev) !== undefined;
   if (!supports(lhs.type, c.op)) throw new ConditionCompileError(`'${c.op}' operator not supported for ${lhs.type} fields`, c.span);
   const isSetOp = c.op === 'in' || c.op === 'intersects' || c.op === 'pmatch';
-  if (lhs.list && !isSetOp) throw new ConditionCompileError(`'${c.op}' is not supported for list fields: use in or intersects`, c.span);
   const rhs = c.rhs as Rhs;
   try {
     if (lhs.type === 'ipnet') return networkCheck(c, lhs, rhs);
@@ -133,22 +170,31 @@ function compare<E>(c: Check, lhs: Getter<E>, r: Scope<E>): Predicate<E> {
   }
 }
 
-/** `ipaddr` values compare by address: map the extracted text to its canonical key. */
+/** Canonical address keys of an extracted value (list fields: of each element that is an address). */
+function keysOf(v: FieldValue): FieldValue | undefined {
+  if (!Array.isArray(v)) return addressKey(String(v));
+  const keys: string[] = [];
+  for (const x of v as readonly Scalar[]) {
+    const k = addressKey(String(x));
+    if (k !== undefined) keys.push(k);
+  }
+  return keys;
+}
+
+/**
+ * Address fields compare by address: their value becomes the canonical key. For fields this is
+ * done inside the memo (once per event, not per check); transformers producing addresses are
+ * converted here.
+ */
 function addresses<E>(g: Getter<E>): Getter<E> {
-  if (g.type !== 'ipaddr') return g;
+  if ((g.type !== 'ipaddr' && g.type !== 'ipnet') || g.keyed === true) return g;
   const { get } = g;
   return {
     ...g,
+    keyed: true,
     get: (ev) => {
       const v = get(ev);
-      if (v === undefined) return undefined;
-      if (!Array.isArray(v)) return addressKey(String(v));
-      const keys: string[] = [];
-      for (const x of v as readonly Scalar[]) {
-        const k = addressKey(String(x));
-        if (k !== undefined) keys.push(k);
-      }
-      return keys;
+      return v === undefined ? undefined : keysOf(v);
     },
   };
 }
@@ -157,7 +203,11 @@ function addresses<E>(g: Getter<E>): Getter<E> {
 function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
   const nets = constants(rhs, 'ipnet').map((x) => cidrOf(String(x)));
   const { get } = lhs;
-  const hits = (v: FieldValue): number => nets.filter((n) => addressIn(String(v), n)).length;
+  const hits = (key: string): number => {
+    let n = 0;
+    for (const net of nets) if (keyInCidr(key, net)) n++;
+    return n;
+  };
   const decide = (n: number): boolean => {
     if (c.op === '!=') return c.modifier === 'allof' ? n === 0 : c.modifier === 'oneof' ? nets.length - n === 1 : n < nets.length;
     if (c.modifier === 'oneof') return n === 1;
@@ -166,7 +216,7 @@ function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
   };
   return (ev) => {
     const v = get(ev);
-    return v !== undefined && nets.length > 0 && decide(hits(v));
+    return typeof v === 'string' && nets.length > 0 && decide(hits(v));
   };
 }
 
@@ -219,16 +269,22 @@ function single<E>(g: Getter<E>, o: Operand): Getter<E> {
 
 function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
   const found = r.resolver.resolve(f.name);
-  if (found === undefined) throw new ConditionCompileError(`unknown field '${f.name}'`, f.span);
+  if (found === undefined) throw new ConditionCompileError(`unknown field '${f.name}' (filter_check called with nonexistent field ${f.name})`, f.span);
   const { spec } = found;
   if (found.arg !== undefined && f.arg !== undefined) throw new ConditionCompileError(`field '${f.name}' has two arguments`, f.span);
   const arg = found.arg ?? f.arg;
   if (arg === undefined && spec.arg === 'required') throw new ConditionCompileError(`field '${spec.name}' requires an argument`, f.span);
   if (arg !== undefined && spec.arg === undefined) throw new ConditionCompileError(`field '${spec.name}' does not take an argument`, f.span);
-  const slot = r.memo.slot(arg === undefined ? spec.name : `${spec.name}[${arg}]`);
-  const extract = (ev: E) => spec.extract(ev, arg);
+  const address = r.raw !== true && (spec.type === 'ipaddr' || spec.type === 'ipnet');
+  const slot = r.memo.slot(`${arg === undefined ? spec.name : `${spec.name}[${arg}]`}${address ? '#address' : ''}`);
+  const extract = address
+    ? (ev: E) => {
+        const v = spec.extract(ev, arg);
+        return v === undefined ? undefined : keysOf(v);
+      }
+    : (ev: E) => spec.extract(ev, arg);
   const { memo } = r;
   const any = spec.anyWithoutArg === true && arg === undefined;
-  return { type: spec.type, list: spec.list === true, any, get: (ev) => memo.get(slot, ev, extract) };
+  return { type: spec.type, list: spec.list === true, any, keyed: address, get: (ev) => memo.get(slot, ev, extract) };
 }
 

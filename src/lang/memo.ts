@@ -7,6 +7,7 @@
 
 export class FieldMemo {
   readonly #slots = new Map<string, number>();
+  readonly #objectSlots = new Map<object, number>();
   #event: unknown = undefined;
   #generation = 0;
   readonly #stamps: number[] = [];
@@ -16,8 +17,20 @@ export class FieldMemo {
   slot(key: string): number {
     let s = this.#slots.get(key);
     if (s === undefined) {
-      s = this.#slots.size;
+      s = this.#stamps.length;
       this.#slots.set(key, s);
+      this.#stamps.push(-1);
+      this.#values.push(undefined);
+    }
+    return s;
+  }
+
+  /** A slot for a value keyed by an object (a shared sub-condition's result). */
+  objectSlot(key: object): number {
+    let s = this.#objectSlots.get(key);
+    if (s === undefined) {
+      s = this.#stamps.length;
+      this.#objectSlots.set(key, s);
       this.#stamps.push(-1);
       this.#values.push(undefined);
     }

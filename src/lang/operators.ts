@@ -9,7 +9,7 @@ import { RE2JS } from 're2js';
 import type { Operator } from './ast.js';
 import type { FieldType, Scalar } from './fields.js';
 import { globMatch, pathPrefixMatch } from './glob.js';
-import { inCidr, ipKey, parseCidr, parseIp, type Cidr } from './ip.js';
+import { addressKeyOf, inCidr, ipKey, parseCidr, parseIp, type Cidr } from './ip.js';
 
 /** A compiled comparison of one extracted scalar against a fixed operand. */
 export type ScalarTest = (value: Scalar) => boolean;
@@ -182,6 +182,5 @@ export function addressIn(text: string, net: Cidr): boolean {
 
 /** The canonical key of an extracted address, or undefined when it is not an address. */
 export function addressKey(text: string): string | undefined {
-  const ip = parseIp(text);
-  return ip === undefined ? undefined : ipKey(ip);
+  return addressKeyOf(text);
 }

@@ -115,7 +115,11 @@ class Parser {
     this.#blanks();
     const e = this.#or();
     this.#blanks();
-    if (this.#pos < this.#src.length) throw this.#error(`unexpected '${this.#src.slice(this.#pos, this.#pos + 16)}': expected 'and', 'or' or the end of the condition`);
+    if (this.#pos < this.#src.length) {
+      // Worded as libsinsp words it (users grep for it), with what was found.
+      const before = /(?:[^\s()=,<>!]+|[()])$/.exec(this.#src.slice(0, this.#pos).trimEnd())?.[0] ?? '';
+      throw this.#error(`unexpected token after '${before}', expecting 'or', 'and' (found '${this.#src.slice(this.#pos, this.#pos + 16)}')`);
+    }
     return e;
   }
 

@@ -14,6 +14,8 @@ export interface Getter<E> {
   readonly list: boolean;
   /** Every ancestor's value, any of which may satisfy a check (see FieldSpec.anyWithoutArg). */
   readonly any?: boolean;
+  /** Address values already turned into canonical keys (see compile.ts `addresses`). */
+  readonly keyed?: boolean;
   readonly get: (event: E) => FieldValue | undefined;
 }
 

@@ -129,6 +129,14 @@ class ItemContext {
     this.#fail('ITEM_INVALID', `Value of '${key}' must be a string`, this.#valueOffset(en));
   }
 
+  /** The item's name: a non-empty scalar. */
+  #name_(key: string): string {
+    const en = this.#required(key);
+    if (en.value === null || en.value === '') this.#fail('ITEM_INVALID', `Mapping for key '${key}' is empty`);
+    if (typeof en.value === 'object') this.#fail('ITEM_INVALID', `Value of '${key}' must be a name (a string)`, this.#valueOffset(en));
+    return scalarText(en.value);
+  }
+
   #bool(key: string): boolean | undefined {
     const en = this.#entry(key);
     if (en === undefined) return undefined;
@@ -199,7 +207,7 @@ class ItemContext {
     const v = parseVersion(en.value);
     if (v === undefined) this.#fail('ENGINE_VERSION', `Unable to parse engine version '${scalarText(en.value)}'. Expected "x.y.z" semver format.`, this.#valueOffset(en));
     const ours = parseVersion(ENGINE_VERSION) as Semver;
-    if (compareVersions(v, ours) > 0) this.#fail('ENGINE_VERSION', `Rules require engine version ${v.major}.${v.minor}.${v.patch}, but engine version is ${ENGINE_VERSION}`, this.#valueOffset(en));
+    if (compareVersions(v, ours) > 0) this.#fail('ENGINE_VERSION', `Rules require engine version ${scalarText(en.value)}, but engine version is ${ENGINE_VERSION}`, this.#valueOffset(en));
     const c = this.#c;
     if (c.requiredEngine === undefined || compareVersions(v, c.requiredEngine) > 0) c.requiredEngine = v;
   }
@@ -253,9 +261,8 @@ class ItemContext {
 
   #list(next: () => number): void {
     this.#type = 'list';
-    this.#name = this.#string('list', true);
+    this.#name = this.#name_('list');
     const name = this.#name;
-    if (name === '') this.#fail('ITEM_INVALID', 'List name is empty');
     this.#unknownKeys(LIST_KEYS);
     if (!LIST_NAME.test(name)) this.#report('warning', 'NAME_INVALID', `List has an invalid name. List names should match a regular expression: ${LIST_NAME.source}`, this.#item.offset);
     const append = this.#appendFlag();
@@ -281,9 +288,8 @@ class ItemContext {
 
   #macro(next: () => number): void {
     this.#type = 'macro';
-    this.#name = this.#string('macro', true);
+    this.#name = this.#name_('macro');
     const name = this.#name;
-    if (name === '') this.#fail('ITEM_INVALID', 'Macro name is empty');
     this.#unknownKeys(MACRO_KEYS);
     if (!MACRO_NAME.test(name)) this.#report('warning', 'NAME_INVALID', `Macro has an invalid name. Macro names should match a regular expression: ${MACRO_NAME.source}`, this.#item.offset);
     const append = this.#appendFlag();
@@ -306,9 +312,8 @@ class ItemContext {
 
   #rule(next: () => number): void {
     this.#type = 'rule';
-    this.#name = this.#string('rule', true);
+    this.#name = this.#name_('rule');
     const name = this.#name;
-    if (name === '') this.#fail('ITEM_INVALID', 'Rule name is empty');
     this.#unknownKeys(RULE_KEYS);
     const append = this.#appendFlag();
     const override = this.#override(RULE_KEYS, RULE_APPENDABLE, RULE_REPLACEABLE);
@@ -402,6 +407,9 @@ class ItemContext {
     if (prev === undefined) {
       const anyAppend = append || [...override.values()].includes('append');
       this.#fail('NO_PREVIOUS', anyAppend ? "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists" : "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists");
+    }
+    if (append && !this.#item.entries.has('condition') && !this.#item.entries.has('exceptions')) {
+      this.#fail('ITEM_INVALID', 'Appended rule must have exceptions or condition property');
     }
     const source = prev.source;
     // Validate everything first so a bad item changes nothing.

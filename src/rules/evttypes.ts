@@ -44,9 +44,8 @@ function literals(c: Check): string[] | undefined {
 
 function checkTypes(c: Check, field: string): TypeSet {
   if (c.lhs.kind !== 'field' || c.modifier !== undefined) return ANY;
-  // `evt.num = 0` is how Falco's rules write "never true" (the `never_true` macro).
-  if (c.lhs.name === 'evt.num' && c.op === '=' && c.rhs?.kind === 'literal' && c.rhs.value === '0') return NONE;
-  if (c.lhs.name !== field || c.lhs.arg !== undefined) return ANY;
+  if (c.lhs.name === 'evt.num' && c.lhs.arg === undefined) return eventNumber(c);
+  if ((c.lhs.name !== field && !(field === 'evt.type' && c.lhs.name === 'syscall.type')) || c.lhs.arg !== undefined) return ANY;
   const vals = literals(c);
   if (vals === undefined) return ANY;
   switch (c.op) {
@@ -83,4 +82,20 @@ export function eventTypes(e: Expr, field: string, negated = false): TypeSet {
     case 'macro':
       return ANY;
   }
+}
+
+/**
+ * `evt.num` starts at 1 on every event, so some checks on it are decided statically:
+ * `evt.num = 0` (Falco's `never_true` macro) matches no event; `evt.num != 0`, `> 0` and `>= 1`
+ * hold for every event and are as neutral as any other check.
+ */
+function eventNumber(c: Check): TypeSet {
+  const r = c.rhs;
+  if (r?.kind === 'list' && c.op === 'in') return r.items.every((i) => i.kind === 'literal' && /^0+$/.test(i.value)) ? NONE : ANY;
+  if (r?.kind !== 'literal' || !/^[0-9]+$/.test(r.value)) return ANY;
+  const n = Number(r.value);
+  if (c.op === '=' || c.op === '==') return n === 0 ? NONE : ANY;
+  if (c.op === '<') return n <= 1 ? NONE : ANY;
+  if (c.op === '<=') return n === 0 ? NONE : ANY;
+  return ANY;
 }

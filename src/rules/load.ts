@@ -4,7 +4,7 @@
  * compiles each rule's condition and output against its source's fields, derives the event
  * types each syscall rule can match, and reports every problem with file, line and column.
  */
-import { compile, ConditionCompileError, ConditionSyntaxError, createFieldTable, FieldMemo, parse, parseOperandAt, TRANSFORMERS, type Expr, type FieldResolver, type FieldSpec, type Predicate, type Span } from '../lang/index.js';
+import { compile, compileOperand, ConditionCompileError, ConditionSyntaxError, createFieldTable, FieldMemo, parse, SharedConditions, parseOperandAt, TRANSFORMERS, type Expr, type FieldResolver, type FieldSpec, type FieldValue, type Predicate, type Span } from '../lang/index.js';
 import type { Priority } from '../core/signal.js';
 import { Collection } from './collect.js';
 import type { Diagnostic, Position, RuleErrorCode } from './diagnostics.js';
@@ -22,7 +22,20 @@ import { readItems, SourceFile } from './yaml-items.js';
 export interface RuleSourceSpec<E> {
   readonly name: string;
   readonly fields: readonly FieldSpec<E>[];
+  /** The event type field (`evt.type`): rules that do not constrain it are warned about. */
   readonly typeField?: string;
+  /**
+   * Scalar fields the engine indexes rules by (default: the type field). For each, the loader
+   * derives the values a rule can match, and an event is tested only against the rules that
+   * admit its values: `ka.target.resource` and `ka.verb` for audit events, `ct.name` for CloudTrail.
+   */
+  readonly indexFields?: readonly string[];
+}
+
+/** How the engine reads a source's index fields (through the rule set's field memo). */
+export interface SourceIndex<E> {
+  readonly fields: readonly string[];
+  readonly getters: readonly ((event: E) => FieldValue | undefined)[];
 }
 
 export interface RuleFile {
@@ -45,6 +58,8 @@ export interface CompiledRule<E> {
   readonly output: CompiledOutput<E>;
   /** Event types the rule can match; undefined for sources without types. */
   readonly types: TypeSet | undefined;
+  /** Per index field of the source (`SourceIndex.fields`), the values the rule can match. */
+  readonly constraints: readonly TypeSet[];
   readonly position: Position;
 }
 
@@ -55,6 +70,8 @@ export interface RuleSet<E> {
   readonly counts: { readonly files: number; readonly lists: number; readonly macros: number; readonly rules: number; readonly enabled: number };
   /** Rule conditions after lists, macros and exceptions, printed as libsinsp does (for `rules check` and tests). */
   readonly compiledConditions: ReadonlyMap<string, string>;
+  /** Per source name, the fields its rules are indexed by. */
+  readonly indexes: ReadonlyMap<string, SourceIndex<E>>;
 }
 
 const RULE_MAX_DEPTH = 1000;
@@ -91,12 +108,13 @@ function usesField(e: Expr, name: string): boolean {
 }
 
 class Loader<E> {
-  readonly #sources: ReadonlyMap<string, { readonly spec: RuleSourceSpec<E>; readonly resolver: FieldResolver<E>; readonly memo: FieldMemo }>;
+  readonly #sources: ReadonlyMap<string, { readonly spec: RuleSourceSpec<E>; readonly resolver: FieldResolver<E>; readonly memo: FieldMemo; readonly shared: SharedConditions }>;
   readonly #diagnostics: Diagnostic[] = [];
   readonly #owners = new Map<Span, Owner>();
+  readonly #loops = new Set<string>();
 
   constructor(sources: readonly RuleSourceSpec<E>[]) {
-    this.#sources = new Map(sources.map((s) => [s.name, { spec: s, resolver: createFieldTable(s.fields), memo: new FieldMemo() }]));
+    this.#sources = new Map(sources.map((s) => [s.name, { spec: s, resolver: createFieldTable(s.fields), memo: new FieldMemo(), shared: new SharedConditions() }]));
   }
 
   #push(severity: Diagnostic['severity'], code: RuleErrorCode, message: string, at: { readonly pos: Position; readonly excerpt?: string }, itemType: string, itemName: string): void {
@@ -117,14 +135,23 @@ class Loader<E> {
     const usedLists = new Set<string>();
     const macros = this.#macros(collection, lists, usedLists);
     const usedMacros = new Set<string>();
-    // A macro counts as used when any macro or rule names it (Falco's "referred to" check).
-    for (const m of macros.values()) if (m.expr !== undefined) expandMacros(m.expr, macros, usedMacros, []);
+    // Every macro is expanded on its own too, as Falco compiles each: undefined macros and loops
+    // are errors even in a macro no rule uses. A macro counts as used when a macro or rule names it.
+    const reported = new Set<Span>();
+    for (const m of macros.values()) {
+      if (m.expr === undefined) continue;
+      const problems: MacroProblem[] = [];
+      const seen = new Set<string>();
+      expandMacros(m.expr, macros, seen, problems);
+      for (const name of seen) if (name !== m.name || this.#selfReferences(m.expr, name)) usedMacros.add(name);
+      this.#reportMacroProblems(problems, reported, undefined);
+    }
 
     const rules: CompiledRule<E>[] = [];
     const compiledConditions = new Map<string, string>();
     const defs = [...collection.rules.values()].sort((a, b) => a.index - b.index);
     for (const def of defs) {
-      const rule = this.#rule(def, lists, macros, usedLists, usedMacros, collection.skippedRules.has(def.name), compiledConditions);
+      const rule = this.#rule(def, lists, macros, usedLists, usedMacros, reported, collection.skippedRules.has(def.name), compiledConditions);
       if (rule !== undefined) rules.push(rule);
     }
     for (const m of collection.macros.values()) {
@@ -135,10 +162,34 @@ class Loader<E> {
     }
     return {
       rules,
+      indexes: this.#indexes(),
       diagnostics: this.#diagnostics,
       counts: { files: files.length, lists: collection.lists.size, macros: collection.macros.size, rules: collection.rules.size, enabled: rules.filter((r) => r.enabled).length },
       compiledConditions,
     };
+  }
+
+  /** The index fields of a source that it declares as scalar fields. */
+  #indexFields(spec: RuleSourceSpec<E>): string[] {
+    const wanted = spec.indexFields ?? (spec.typeField === undefined ? [] : [spec.typeField]);
+    return wanted.filter((name) => {
+      const f = spec.fields.find((x) => x.name === name);
+      return f !== undefined && f.list !== true && f.anyWithoutArg !== true && f.arg !== 'required';
+    });
+  }
+
+  #indexes(): Map<string, SourceIndex<E>> {
+    const out = new Map<string, SourceIndex<E>>();
+    for (const [name, s] of this.#sources) {
+      const fields = this.#indexFields(s.spec);
+      const getters = fields.map((f) => {
+        const op = parseOperandAt(f, 0);
+        if (op === undefined) throw new Error(`index field ${f} does not parse`);
+        return compileOperand(op.operand, s.resolver, { memo: s.memo }).get;
+      });
+      out.set(name, { fields, getters });
+    }
+    return out;
   }
 
   #checkField(source: string, field: string): string | undefined {
@@ -206,26 +257,48 @@ class Loader<E> {
     return text;
   }
 
-  #rule(def: RuleDef, lists: readonly ListValue[], macros: ReadonlyMap<string, ParsedMacro>, usedLists: Set<string>, usedMacros: Set<string>, skipped: boolean, compiled: Map<string, string>): CompiledRule<E> | undefined {
+  /** Reports each problem once (a macro's loop shows up in every rule that uses it). */
+  #reportMacroProblems(problems: readonly MacroProblem[], reported: Set<Span>, rule: { readonly text: LocatedText; readonly name: string } | undefined): void {
+    for (const p of problems) {
+      if (reported.has(p.span) || (p.loop !== undefined && this.#loops.has(p.loop))) continue;
+      reported.add(p.span);
+      if (p.loop !== undefined) this.#loops.add(p.loop);
+      const owner = this.#owners.get(p.span);
+      const at = owner !== undefined ? owner.text.locate(p.span.offset, p.span.length) : rule?.text.locate(p.span.offset, p.span.length);
+      if (at === undefined) continue;
+      this.#push('error', p.code, p.message, at, owner?.itemType ?? 'rule', owner?.name ?? rule?.name ?? '');
+    }
+  }
+
+  /** Whether macro `name`'s own condition refers to itself (directly), which counts as a use. */
+  #selfReferences(e: Expr, name: string): boolean {
+    if (e.kind === 'macro') return e.name === name;
+    if (e.kind === 'and' || e.kind === 'or') return e.children.some((c) => this.#selfReferences(c, name));
+    if (e.kind === 'not') return this.#selfReferences(e.child, name);
+    return false;
+  }
+
+  #rule(def: RuleDef, lists: readonly ListValue[], macros: ReadonlyMap<string, ParsedMacro>, usedLists: Set<string>, usedMacros: Set<string>, reported: Set<Span>, skipped: boolean, compiled: Map<string, string>): CompiledRule<E> | undefined {
     const text = substituteLists(this.#conditionText(def), lists, usedLists);
     const parsed = this.#parse(text, 'rule', def.name);
     if (parsed === undefined) return undefined;
     const problems: MacroProblem[] = [];
     const expr = expandMacros(parsed, macros, usedMacros, problems);
-    for (const p of problems) {
-      const { at, owner } = this.#locate(p.span, text);
-      this.#push('error', p.code, p.message, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
-    }
+    this.#reportMacroProblems(problems, reported, { text, name: def.name });
     const source = this.#sources.get(def.source);
     if (expr === undefined || skipped || source === undefined) return undefined;
     compiled.set(def.name, printCondition(expr));
 
     let predicate: Predicate<E>;
     try {
-      predicate = compile(expr, source.resolver, { memo: source.memo });
+      predicate = compile(expr, source.resolver, { memo: source.memo, shared: source.shared });
     } catch (err) {
       if (!(err instanceof ConditionCompileError)) throw err;
-      if (def.skipIfUnknownFilter && err.message.startsWith('unknown field')) return undefined;
+      if (def.skipIfUnknownFilter && err.message.startsWith('unknown field')) {
+        const { at } = this.#locate(err.span, text);
+        this.#push('warning', 'CONDITION_COMPILE', `${err.message}; rule skipped (skip-if-unknown-filter)`, at, 'rule', def.name);
+        return undefined;
+      }
       const { at, owner } = this.#locate(err.span, text);
       this.#push('error', 'CONDITION_COMPILE', err.message, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
       return undefined;
@@ -242,6 +315,7 @@ class Loader<E> {
       return undefined;
     }
     this.#warnings(def, expr, text, output, source.resolver);
+    if (source.spec.typeField !== undefined && !this.#knownTypes(def, expr, text, source.spec.typeField, lists)) return undefined;
     const typeField = source.spec.typeField;
     const types = typeField === undefined ? undefined : eventTypes(expr, typeField);
     if (types?.all === true && def.warnEvttypes) {
@@ -259,8 +333,30 @@ class Loader<E> {
       predicate,
       output,
       types,
+      constraints: this.#indexFields(source.spec).map((f) => (f === typeField && types !== undefined ? types : eventTypes(expr, f))),
       position: def.place.file.position(def.place.offset),
     };
+  }
+
+  /**
+   * An event type that is the name of a list was left unexpanded: a list names another list
+   * defined after it (or they name each other), so the condition tests a type no event has.
+   * Falco rejects it as an unknown event type; so does Vigil, saying why.
+   */
+  #knownTypes(def: RuleDef, expr: Expr, text: LocatedText, typeField: string, lists: readonly ListValue[]): boolean {
+    const names = new Set(lists.map((l) => l.name));
+    let ok = true;
+    checks(expr, (c) => {
+      if (c.lhs.kind !== 'field' || c.lhs.name !== typeField || c.rhs === undefined) return;
+      const values = c.rhs.kind === 'literal' ? [c.rhs] : c.rhs.kind === 'list' ? c.rhs.items : [];
+      for (const v of values) {
+        if (v.kind !== 'literal' || !names.has(v.value)) continue;
+        const { at, owner } = this.#locate(v.span, text);
+        this.#push('error', 'CONDITION_COMPILE', `unknown event type ${v.value}: '${v.value}' is a list that another list names before it is defined (or the lists name each other), so it was not expanded`, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+        ok = false;
+      }
+    });
+    return ok;
   }
 
   #warnings(def: RuleDef, expr: Expr, text: LocatedText, output: CompiledOutput<E>, resolver: FieldResolver<E>): void {

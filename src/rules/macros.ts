@@ -10,6 +10,8 @@ export interface MacroProblem {
   readonly code: 'MACRO_UNDEFINED' | 'MACRO_LOOP';
   readonly message: string;
   readonly span: Span;
+  /** For loops: the macros on the loop, sorted, so one loop is reported once. */
+  readonly loop?: string;
 }
 
 /** A parsed macro; `expr` is undefined when its condition did not parse (already reported). */
@@ -56,7 +58,8 @@ function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<str
       }
       used.add(e.name);
       if (stack.includes(e.name)) {
-        problems.push({ code: 'MACRO_LOOP', message: `reference loop in macro '${e.name}' (${[...stack, e.name].join(' -> ')})`, span: e.span });
+        const cycle = [...stack.slice(stack.indexOf(e.name)), e.name];
+        problems.push({ code: 'MACRO_LOOP', message: `reference loop in macro '${e.name}' (${cycle.join(' -> ')})`, span: e.span, loop: [...new Set(cycle)].sort().join(',') });
         return undefined;
       }
       if (m.expr === undefined) return undefined;

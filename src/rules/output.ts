@@ -56,13 +56,16 @@ export function compileOutput<E>(format: string, resolver: FieldResolver<E>, mem
     while (j < format.length && format[j] !== undefined && /[0-9]/.test(format[j] as string)) j++;
     const width = j > pct + 1 ? Number(format.slice(pct + 1, j)) : undefined;
     const found = parseOperandAt(format, j);
-    if (found === undefined) throw new OutputError(`invalid formatting token at '${format.slice(pct, pct + 20)}'`, pct, 1);
+    if (found === undefined) {
+      const word = /^[^\s%]*/.exec(format.slice(j))?.[0] ?? '';
+      throw new OutputError(word === '' ? "invalid formatting token: '%' must be followed by a field" : `invalid formatting token ${word}: not a field`, pct, word.length + 1);
+    }
     const token = format.slice(j, found.end);
     let getter: OperandGetter<E>;
     try {
       getter = compileOperand(found.operand, resolver, { memo });
     } catch (err) {
-      if (err instanceof ConditionCompileError) throw new OutputError(`invalid formatting token %${token}: ${err.message}`, pct, found.end - pct);
+      if (err instanceof ConditionCompileError) throw new OutputError(`invalid formatting token ${token}: ${err.message}`, pct, found.end - pct);
       throw err;
     }
     if (text !== '') parts.push(text);

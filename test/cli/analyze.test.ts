@@ -52,7 +52,9 @@ describe('vigil analyze --output json on Falco alerts', () => {
       assert.deepEqual(first.techniques, ['T1555']);
       assert.ok(first.entities.some((e) => e.type === 'container' && e.id === '4f2b1c9a8e7d'));
       assert.match(first.id, /\S/);
-      assert.deepEqual(Object.keys(first).sort(), ['entities', 'id', 'input', 'priority', 'rule', 'source', 'tags', 'techniques', 'time']);
+      // The contract's members, plus Vigil's additions: the event id, Falco's output text and the evidence record.
+      assert.deepEqual(Object.keys(first).sort(), ['entities', 'event_id', 'evidence', 'id', 'input', 'output', 'priority', 'rule', 'source', 'tags', 'techniques', 'time']);
+      assert.equal((first['evidence'] as { rule?: string }).rule, first.rule, 'the evidence is the alert itself');
       for (const s of report.signals) for (const e of s.entities) assert.deepEqual(Object.keys(e).sort(), ['id', 'name', 'type']);
     });
   }

@@ -1,4 +1,10 @@
 import { formatRecordError } from '../../core/errors.js';
+import { Detector } from '../../rules/detect.js';
+import { formatDiagnostic } from '../../rules/diagnostics.js';
+import type { RuleMatching } from '../../rules/engine.js';
+import { DEFAULT_RULES_DIR, readRuleFiles } from '../../rules/files.js';
+import { loadRules } from '../../rules/load.js';
+import { RULE_SOURCES } from '../../rules/sources.js';
 import type { FormatOption } from '../../pipeline/record-decoder.js';
 import { runAnalyze } from '../analyze-run.js';
 import type { CliIo } from '../io.js';
@@ -10,11 +16,14 @@ const MAX_ERRORS_SHOWN = 50;
 
 export async function analyzeCommand(
   paths: string[],
-  opts: { format: string; output: string; progress: boolean },
+  opts: { format: string; output: string; progress: boolean; rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
   io: CliIo,
 ): Promise<number> {
+  const detector = await loadDetector(opts, io);
+  if (detector === undefined) return 1;
   const started = Date.now();
   const report = await runAnalyze(paths, {
+    detector,
     format: opts.format as FormatOption,
     entities: opts.output === 'table',
     // json and jsonl print every error; the table view shows the first ones on stderr.
@@ -33,4 +42,21 @@ export async function analyzeCommand(
   const more = report.errors.length - shown.length + report.errorsNotKept;
   if (more > 0) io.err(`vigil: … and ${more} more errors (all are in --output json)\n`);
   return report.unreadable ? 1 : 0;
+}
+
+/**
+ * The default rules plus `--rules`, in that order. A rule file with errors stops the run (exit
+ * 1) after every problem is printed: running with half a rule set would hide detections.
+ */
+async function loadDetector(opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string }, io: CliIo): Promise<Detector | undefined> {
+  const paths = [...(opts.defaultRules === false ? [] : [DEFAULT_RULES_DIR]), ...(opts.rules ?? [])];
+  const read = await readRuleFiles(paths);
+  const set = loadRules(read.files, RULE_SOURCES);
+  const errors = [...read.diagnostics, ...set.diagnostics].filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    for (const d of errors) io.err(`vigil: ${formatDiagnostic(d)}\n`);
+    io.err(`vigil: ${errors.length} error(s) in the rules; nothing analyzed (vigil rules check shows warnings too)\n`);
+    return undefined;
+  }
+  return new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching));
 }

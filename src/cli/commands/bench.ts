@@ -2,15 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { benchDecode } from '../../bench/decode-bench.js';
 import { generateWorkload } from '../../bench/workload.js';
 import { messageOf } from '../../core/errors.js';
+import { benchRulesCommand } from './bench-rules.js';
 import type { CliIo } from '../io.js';
 
-const TARGETS = ['decode'];
+const TARGETS = ['decode', 'rules'];
 
-export async function benchCommand(
-  target: string,
-  opts: { json?: boolean; records: string; rounds: string; input?: string[] },
-  io: CliIo,
-): Promise<number> {
+export interface BenchOptions {
+  json?: boolean;
+  records: string;
+  rounds: string;
+  input?: string[];
+  syscallRules?: string[];
+  k8sRules?: string[];
+}
+
+export async function benchCommand(target: string, opts: BenchOptions, io: CliIo): Promise<number> {
   if (!TARGETS.includes(target)) {
     io.err(`vigil bench: unknown target "${target}" (known: ${TARGETS.join(', ')})\n`);
     return 2;
@@ -21,6 +27,7 @@ export async function benchCommand(
     io.err('vigil bench: --records and --rounds must be positive integers\n');
     return 2;
   }
+  if (target === 'rules') return benchRulesCommand(opts, records, rounds, io);
   let lines: string[];
   let streams: string[];
   try {

@@ -19,6 +19,9 @@ export function signalOut(s: Signal): Record<string, unknown> {
     entities: s.entities.map(entityOut),
     techniques: s.techniques,
     input: s.input,
+    event_id: s.eventId,
+    ...(s.output === undefined ? {} : { output: s.output }),
+    ...(s.evidence === undefined ? {} : { evidence: s.evidence }),
   };
 }
 

@@ -17,6 +17,10 @@ function pad(s: string, n: number): string {
 }
 
 /** The human-readable report; colour only when `color` (a TTY). */
+/** The table lists at most this many signals and rules; JSON has them all. */
+const MAX_SIGNALS_SHOWN = 30;
+const MAX_RULES_SHOWN = 15;
+
 export function reportToTable(r: AnalyzeReport, color: boolean): string {
   const paint = (style: Style, s: string) => (color ? styleText(style, s) : s);
   const out: string[] = [];
@@ -36,8 +40,14 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
     for (const e of r.shared) out.push(`  ${e.name}  ${paint('dim', `(${e.sources.join(', ')})`)}`);
   }
   if (r.signals.length > 0) {
-    out.push('', paint('bold', 'Signals'));
-    for (const sig of r.signals) {
+    const byRule = new Map<string, number>();
+    for (const sig of r.signals) byRule.set(sig.rule, (byRule.get(sig.rule) ?? 0) + 1);
+    out.push('', paint('bold', 'Signals by rule'));
+    const rules = [...byRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    for (const [rule, n] of rules.slice(0, MAX_RULES_SHOWN)) out.push(`  ${String(n).padStart(6)}  ${rule}`);
+    if (rules.length > MAX_RULES_SHOWN) out.push(paint('dim', `  … and ${rules.length - MAX_RULES_SHOWN} more rules`));
+    out.push('', paint('bold', r.signals.length > MAX_SIGNALS_SHOWN ? `Signals (first ${MAX_SIGNALS_SHOWN} of ${r.signals.length}; all in --output json)` : 'Signals'));
+    for (const sig of r.signals.slice(0, MAX_SIGNALS_SHOWN)) {
       const prio = paint(PRIORITY_STYLE[sig.priority] ?? 'dim', pad(sig.priority, 13));
       const ents = sig.entities
         .filter((e) => e.type !== 'process' && e.type !== 'user')
@@ -46,6 +56,7 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
         .join(' ');
       const tech = sig.techniques.length > 0 ? ` [${sig.techniques.join(',')}]` : '';
       out.push(`  ${pad(sig.time, 30)} ${prio} ${sig.rule}${tech}`);
+      if (sig.output !== undefined && sig.source !== 'falco') out.push(`      ${paint('dim', sig.output.length > 160 ? `${sig.output.slice(0, 157)}...` : sig.output)}`);
       if (ents !== '') out.push(`      ${paint('dim', ents)}`);
     }
   }

@@ -31,6 +31,7 @@ export function alertToSignal(event: VigilEvent): Signal | undefined {
     techniques: techniquesFromTags(tags),
     input: event.origin,
     eventId: event.id,
+    evidence: alert,
   };
   return output === undefined ? signal : { ...signal, output };
 }

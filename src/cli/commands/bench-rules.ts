@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { benchRules, type RuleBenchResult } from '../../bench/rules-bench.js';
+import { k8sAuditWorkload, tetragonWorkload } from '../../bench/rules-workload.js';
+import { messageOf } from '../../core/errors.js';
+import type { RuleFile } from '../../rules/load.js';
+import type { CliIo } from '../io.js';
+
+/** Falco's official rules, where a checkout keeps the shared corpus next to the repository. */
+const CORPUS_FALCO = fileURLToPath(new URL('../../../../shared/corpus/falco/', import.meta.url));
+const OFFICIAL_SYSCALL = ['rules/falco_rules.yaml', 'rules/falco-incubating_rules.yaml', 'rules/falco-sandbox_rules.yaml'].map((f) => `${CORPUS_FALCO}${f}`);
+const OFFICIAL_K8S = [`${CORPUS_FALCO}plugins/k8saudit/rules/k8s_audit_rules.yaml`];
+const DEFAULT_DIR = fileURLToPath(new URL('../../../rules/', import.meta.url));
+
+function defaults(official: readonly string[], own: string): string[] {
+  return official.every((f) => existsSync(f)) ? [...official] : [`${DEFAULT_DIR}${own}`];
+}
+
+async function read(paths: readonly string[]): Promise<RuleFile[]> {
+  return Promise.all(paths.map(async (p) => ({ name: p, text: await readFile(p, 'utf8') })));
+}
+
+/**
+ * `vigil bench rules`: evaluation throughput of Falco-syntax rules on decoded events: syscall
+ * rules on Tetragon events, k8s_audit rules on audit events. By default the official Falco
+ * rule files (stable + incubating + sandbox; k8saudit) when the corpus is present, else Vigil's.
+ */
+export async function benchRulesCommand(opts: { json?: boolean; syscallRules?: string[]; k8sRules?: string[] }, records: number, rounds: number, io: CliIo): Promise<number> {
+  let cases;
+  try {
+    cases = [
+      { name: 'syscall rules on Tetragon events', files: await read(opts.syscallRules ?? defaults(OFFICIAL_SYSCALL, 'vigil-runtime.yaml')), lines: tetragonWorkload(records) },
+      { name: 'k8s_audit rules on audit events', files: await read(opts.k8sRules ?? defaults(OFFICIAL_K8S, 'vigil-k8s.yaml')), lines: k8sAuditWorkload(records) },
+    ];
+  } catch (err) {
+    io.err(`vigil bench: cannot read rules: ${messageOf(err)}\n`);
+    return 1;
+  }
+  if (opts.json !== true) io.err(`bench rules: ${records} events per case, best of ${rounds} rounds…\n`);
+  const results: RuleBenchResult[] = cases.map((c) => benchRules(c, rounds));
+  if (opts.json === true) {
+    io.out(`${JSON.stringify({ target: 'rules', cases: results }, null, 2)}\n`);
+  } else {
+    const lines: string[] = [];
+    for (const r of results) {
+      lines.push(
+        `${r.name}`,
+        `  rules      ${r.enabled} enabled of ${r.rules} (${r.errors} load errors) from ${r.ruleFiles.map((f) => f.split('/').pop()).join(', ')}`,
+        `  events     ${r.events.toLocaleString('en-US')}; ${r.candidatesPerEvent.toFixed(1)} rules tested per event after the type index; ${r.matchedEvents} matched`,
+        `  throughput ${Math.round(r.eventsPerSec).toLocaleString('en-US')} events/s on one core`,
+        '',
+      );
+    }
+    io.out(`${lines.join('\n')}`);
+  }
+  return results.some((r) => r.errors > 0) ? 1 : 0;
+}

@@ -1,0 +1,525 @@
+/**
+ * The derived view of one Tetragon event that the syscall fields share: the subject process,
+ * its ancestry as Falco sees it, where it runs, and the hook's arguments (rule-fields-args.ts).
+ * Each part is derived on the first field that needs it and kept for the others, and reads only
+ * what is asked: the process levels and the placement are thin getters over the payload's JSON,
+ * so `container.id` does not pay for parsing the image, nor `proc.name` for the pod.
+ *
+ * The payload is the record as Tetragon wrote it. What the process tree learned from earlier
+ * events reaches an event as entities and relations (enrich.ts), in plain (non-lazy) events: a
+ * lazy event's entities are a pure function of its payload and would add nothing, so they are
+ * consulted only when the event owns them, which keeps extraction from paying for entity
+ * extraction on every host process.
+ */
+
+import { canonicalContainerId, type Entity } from '../../core/entity.js';
+import type { VigilEvent } from '../../core/event.js';
+import { arr, isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { parseTime } from '../../core/time.js';
+import { MAX_ANCESTORS } from './constants.js';
+import { HookView, type Classified } from './rule-fields-args.js';
+import { epochNanos, timeParts, toNum, type TimeParts } from './rule-fields-text.js';
+
+/** What an ancestry lookup (the run's process tree) knows of a process; ProcessRecord fits. */
+export interface AncestorRecord {
+  readonly execId: string;
+  readonly pid?: number;
+  readonly binary?: string;
+  readonly arguments?: string;
+  readonly cwd?: string;
+  readonly startTime?: string;
+  readonly parentExecId?: string;
+}
+
+/**
+ * Ancestry beyond what the event itself carries: `ProcessTree` (process-tree.ts) satisfies it.
+ * Without one, ancestors come from the event's `parent`/`ancestors` and its enrichment.
+ */
+export interface AncestryLookup {
+  get(execId: string): AncestorRecord | undefined;
+}
+
+/** One process of the chain, in Tetragon's terms. */
+export interface ProcLevel {
+  readonly execId?: string;
+  readonly pid?: number;
+  readonly binary?: string;
+  /** Tetragon's `arguments` (quoted), not yet Falco's `proc.args`. */
+  readonly arguments?: string;
+  readonly startTime?: string;
+  /** The pid in its container's namespace (`pod.container.pid`). */
+  readonly vpid?: number;
+  readonly parentExecId?: string;
+  readonly cwd?: string;
+}
+
+/** A process level read from a Tetragon `Process` object, member by member as fields ask. */
+class JsonLevel implements ProcLevel {
+  readonly o: JsonObject;
+
+  constructor(o: JsonObject) {
+    this.o = o;
+  }
+
+  get execId(): string | undefined {
+    return str(this.o, 'exec_id');
+  }
+
+  get pid(): number | undefined {
+    return toNum(this.o['pid']);
+  }
+
+  get binary(): string | undefined {
+    return str(this.o, 'binary');
+  }
+
+  get arguments(): string | undefined {
+    return str(this.o, 'arguments');
+  }
+
+  get startTime(): string | undefined {
+    return str(this.o, 'start_time');
+  }
+
+  get vpid(): number | undefined {
+    return toNum(obj(obj(this.o, 'pod'), 'container')?.['pid']);
+  }
+
+  get parentExecId(): string | undefined {
+    return str(this.o, 'parent_exec_id');
+  }
+
+  get cwd(): string | undefined {
+    return str(this.o, 'cwd');
+  }
+}
+
+function levelOfRecord(r: AncestorRecord): ProcLevel {
+  return { execId: r.execId, pid: r.pid, binary: r.binary, arguments: r.arguments, startTime: r.startTime, parentExecId: r.parentExecId, cwd: r.cwd };
+}
+
+function levelOfEntity(e: Entity): ProcLevel {
+  const a = e.attrs ?? {};
+  const binary = a['binary'];
+  const cmd = a['cmdline'];
+  const args = binary !== undefined && cmd !== undefined && cmd.startsWith(`${binary} `) ? cmd.slice(binary.length + 1) : undefined;
+  return { execId: e.id, pid: toNum(a['pid']), binary, arguments: args, cwd: a['cwd'] };
+}
+
+/** Image facts, each parsed when its field is read. */
+export interface ImageFacts {
+  /** The image reference as reported (`docker.io/library/nginx:1.25`). */
+  readonly image?: string;
+  readonly repository?: string;
+  readonly tag?: string;
+  readonly digest?: string;
+  /** Falco's short image id, from an `image.id` that is a bare `sha256:` id. */
+  readonly imageId?: string;
+}
+
+export function withoutScheme(ref: string): string {
+  const i = ref.indexOf('://');
+  return i >= 0 ? ref.slice(i + 3) : ref;
+}
+
+/** `repo:tag@digest` without the digest: where the tag starts (after the last `:` past the last `/`), or -1. */
+function tagColon(base: string): number {
+  const colon = base.lastIndexOf(':');
+  return colon > base.lastIndexOf('/') ? colon : -1;
+}
+
+function withoutDigest(ref: string): string {
+  const at = ref.indexOf('@');
+  return at >= 0 ? ref.slice(0, at) : ref;
+}
+
+/** `container.image` of the payload: `name` is the tagged reference, `id` gives the digest. */
+class PayloadImage implements ImageFacts {
+  readonly #name: string | undefined;
+  readonly #id: string | undefined;
+
+  constructor(image: JsonObject | undefined) {
+    const name = str(image, 'name');
+    const id = str(image, 'id');
+    this.#name = name === undefined ? undefined : withoutScheme(name);
+    this.#id = id === undefined ? undefined : withoutScheme(id);
+  }
+
+  /** The reference naming the repository: the name, else an id that is not a bare digest. */
+  get #ref(): string | undefined {
+    const id = this.#id;
+    return this.#name ?? (id !== undefined && !id.startsWith('sha256:') ? id : undefined);
+  }
+
+  get image(): string | undefined {
+    return this.#ref;
+  }
+
+  get repository(): string | undefined {
+    const ref = this.#ref;
+    if (ref === undefined) return undefined;
+    const base = withoutDigest(ref);
+    const colon = tagColon(base);
+    return colon < 0 ? base : base.slice(0, colon);
+  }
+
+  get tag(): string | undefined {
+    const ref = this.#ref;
+    if (ref === undefined) return undefined;
+    const base = withoutDigest(ref);
+    const colon = tagColon(base);
+    return colon < 0 ? undefined : base.slice(colon + 1);
+  }
+
+  get digest(): string | undefined {
+    for (const ref of [this.#name, this.#id]) {
+      if (ref === undefined) continue;
+      if (ref.startsWith('sha256:')) return ref;
+      const at = ref.indexOf('@');
+      if (at >= 0) return ref.slice(at + 1);
+    }
+    return undefined;
+  }
+
+  get imageId(): string | undefined {
+    const id = this.#id;
+    return id !== undefined && id.startsWith('sha256:') ? id.slice(7, 19) : undefined;
+  }
+}
+
+/** Where the subject runs, as Falco's container plugin names it. */
+export interface Placement {
+  /** The 12-hex short id, `host`, or '' for a pod whose container is not named. */
+  readonly id: string;
+  /** The container id as reported (`containerd://…`), for the full id and the runtime. */
+  readonly rawId?: string;
+  readonly name?: string;
+  readonly privileged?: boolean;
+  readonly startTime?: string;
+  readonly podName?: string;
+  readonly namespace?: string;
+  readonly podUid?: string;
+  readonly labels?: JsonObject;
+  /** The process's namespaces (`process.ns`), for host_pid/host_network/host_ipc. */
+  readonly ns?: JsonObject;
+  readonly image?: ImageFacts;
+}
+
+const HOST: Placement = Object.freeze({ id: 'host', name: 'host' });
+
+/**
+ * `canonicalContainerId` (the key every source's container entity uses), without lowercasing
+ * the whole 64-character id on the hot path: the result is the same.
+ */
+function shortId(raw: string): string {
+  const scheme = raw.indexOf('://');
+  const start = scheme >= 0 ? scheme + 3 : 0;
+  if (raw.length - start <= 12) return canonicalContainerId(raw);
+  for (let i = start; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return canonicalContainerId(raw);
+  }
+  return raw.slice(start, start + 12).toLowerCase();
+}
+
+/** `containerd://…` → `containerd` (Falco's `container.type`). */
+export function runtimeOf(rawId: string): string | undefined {
+  const i = rawId.indexOf('://');
+  if (i < 0) return undefined;
+  const scheme = rawId.slice(0, i);
+  return scheme === 'crio' ? 'cri-o' : scheme;
+}
+
+/** The placement a process object states: `pod{…container{…}}`, or Docker's `docker` id alone. */
+class PayloadPlacement implements Placement {
+  readonly id: string;
+  readonly rawId: string | undefined;
+  readonly #proc: JsonObject;
+  readonly #pod: JsonObject | undefined;
+  readonly #container: JsonObject | undefined;
+  #image: ImageFacts | undefined;
+
+  constructor(proc: JsonObject, pod: JsonObject | undefined, container: JsonObject | undefined, rawId: string | undefined) {
+    this.#proc = proc;
+    this.#pod = pod;
+    this.#container = container;
+    this.rawId = rawId;
+    // A pod without a container id is not the host, but no container can be named either.
+    this.id = rawId === undefined ? '' : shortId(rawId);
+  }
+
+  get name(): string | undefined {
+    return str(this.#container, 'name');
+  }
+
+  get privileged(): boolean | undefined {
+    const ctx = obj(this.#container, 'security_context');
+    return ctx === undefined ? undefined : ctx['privileged'] === true;
+  }
+
+  get startTime(): string | undefined {
+    return str(this.#container, 'start_time');
+  }
+
+  get podName(): string | undefined {
+    return str(this.#pod, 'name');
+  }
+
+  get namespace(): string | undefined {
+    return str(this.#pod, 'namespace');
+  }
+
+  get podUid(): string | undefined {
+    return str(this.#pod, 'uid');
+  }
+
+  get labels(): JsonObject | undefined {
+    return obj(this.#pod, 'pod_labels');
+  }
+
+  get ns(): JsonObject | undefined {
+    return obj(this.#proc, 'ns');
+  }
+
+  get image(): ImageFacts {
+    this.#image ??= new PayloadImage(obj(this.#container, 'image'));
+    return this.#image;
+  }
+}
+
+function payloadPlacement(proc: JsonObject): Placement | undefined {
+  const pod = obj(proc, 'pod');
+  const container = obj(pod, 'container');
+  const rawId = str(container, 'id') ?? str(proc, 'docker');
+  if (rawId === undefined && pod === undefined) return undefined;
+  return new PayloadPlacement(proc, pod, container, rawId);
+}
+
+/** The entity of a key (`type:id`), without building a key per entity. */
+function entityAt(event: VigilEvent, key: string): Entity | undefined {
+  const colon = key.indexOf(':');
+  const type = key.slice(0, colon);
+  const id = key.slice(colon + 1);
+  return event.entities.find((e) => e.type === type && e.id === id);
+}
+
+/** The subject's placement from the enrichment's entities (container, pod, namespace, image). */
+function entityPlacement(event: VigilEvent, subjectKey: string): Placement | undefined {
+  const target = (from: string, kind: string, prefix: string): string | undefined =>
+    event.relations.find((r) => r.from === from && r.kind === kind && r.to.startsWith(prefix))?.to;
+  const containerKey = target(subjectKey, 'runs-in', 'container:');
+  const podKey = (containerKey === undefined ? undefined : target(containerKey, 'runs-in', 'pod:')) ?? target(subjectKey, 'runs-in', 'pod:');
+  if (containerKey === undefined && podKey === undefined) return undefined;
+  const c = containerKey === undefined ? undefined : entityAt(event, containerKey);
+  const pod = podKey === undefined ? undefined : entityAt(event, podKey);
+  const nsKey = podKey === undefined ? undefined : target(podKey, 'in-namespace', 'namespace:');
+  const imageKey = containerKey === undefined ? undefined : target(containerKey, 'runs-image', 'image:');
+  const image = imageKey === undefined ? undefined : entityAt(event, imageKey);
+  // The image entity is Vigil's canonical reference (`docker.io/library/nginx:latest`).
+  const base = image === undefined ? undefined : withoutDigest(image.id);
+  const colon = base === undefined ? -1 : tagColon(base);
+  return {
+    id: c?.id ?? '',
+    rawId: c?.attrs?.['fullId'] ?? c?.id,
+    name: c === undefined || c.name === c.id ? undefined : c.name,
+    podName: pod?.name,
+    namespace: nsKey?.slice('namespace:'.length),
+    podUid: pod?.attrs?.['uid'],
+    image: {
+      image: image?.id,
+      repository: base === undefined ? undefined : colon < 0 ? base : base.slice(0, colon),
+      tag: base === undefined || colon < 0 ? undefined : base.slice(colon + 1),
+      digest: image?.attrs?.['digest'],
+    },
+  };
+}
+
+/** Bounds of one ancestry walk: levels kept, and records read (exec-without-fork levels are read, then skipped). */
+const MAX_LEVELS = MAX_ANCESTORS + 1;
+const MAX_READS = 2 * MAX_ANCESTORS;
+
+export type Classifier = (kind: string, body: JsonObject) => Classified;
+
+export class EventView {
+  readonly event: VigilEvent;
+  readonly body: JsonObject | undefined;
+  /** The subject process object, when the event has one. */
+  readonly proc: JsonObject | undefined;
+  readonly #lookup: AncestryLookup | undefined;
+  readonly #classify: Classifier;
+  #chain: ProcLevel[] | undefined;
+  #lastRead: ProcLevel | undefined;
+  #next = 0;
+  #done = false;
+  #reads = 0;
+  #seen: string[] = [];
+  #placement: Placement | null | undefined;
+  #hook: HookView | undefined;
+  #time: TimeParts | undefined;
+
+  constructor(event: VigilEvent, lookup: AncestryLookup | undefined, classify: Classifier) {
+    this.event = event;
+    this.#lookup = lookup;
+    this.#classify = classify;
+    const payload = event.payload;
+    const body = isObject(payload) ? payload[event.kind] : undefined;
+    this.body = isObject(body) ? body : undefined;
+    const proc = this.body?.['process'];
+    this.proc = isObject(proc) ? proc : undefined;
+  }
+
+  get payload(): JsonObject | undefined {
+    return isObject(this.event.payload) ? this.event.payload : undefined;
+  }
+
+  /** Whether the event carries entities of its own (enriched): only then are they read. */
+  get #ownEntities(): boolean {
+    return Object.hasOwn(this.event, 'entities');
+  }
+
+  // ---- process chain (level 0 is the subject, 1 its parent…)
+
+  /** The n-th process of the subject's ancestry, Falco's way (see #extend). */
+  level(n: number): ProcLevel | undefined {
+    const chain = this.#levels();
+    while (chain.length <= n && this.#extend(chain));
+    return chain[n];
+  }
+
+  /** Every known ancestor, parent first (`proc.aname` without an index). */
+  ancestors(): readonly ProcLevel[] {
+    const chain = this.#levels();
+    while (this.#extend(chain));
+    return chain.slice(1);
+  }
+
+  #levels(): ProcLevel[] {
+    if (this.#chain === undefined) {
+      const self = this.proc === undefined ? undefined : this.#subject(this.proc);
+      this.#chain = self === undefined ? [] : [self];
+      this.#lastRead = self;
+      this.#done = self === undefined;
+    }
+    return this.#chain;
+  }
+
+  /** The subject, completed from its (enriched) entity when a field-filtered record lacks the binary. */
+  #subject(proc: JsonObject): ProcLevel {
+    const self = new JsonLevel(proc);
+    if (proc['binary'] !== undefined || !this.#ownEntities) return self;
+    const id = self.execId;
+    const e = id === undefined ? undefined : this.event.entities.find((x) => x.type === 'process' && x.id === id);
+    if (e === undefined) return self;
+    const known = levelOfEntity(e);
+    return {
+      execId: id, pid: self.pid ?? known.pid, binary: known.binary, arguments: self.arguments ?? known.arguments,
+      startTime: self.startTime, vpid: self.vpid, parentExecId: self.parentExecId, cwd: self.cwd ?? known.cwd,
+    };
+  }
+
+  /**
+   * Adds the next ancestor. Falco's process tree has one entry per process: an exec without a
+   * fork replaces the image in place, so a Tetragon parent with the subject's pid (bash that
+   * exec'd curl, an entrypoint script that exec'd nginx) is not Falco's parent and is skipped.
+   */
+  #extend(chain: ProcLevel[]): boolean {
+    if (this.#reads === 0) {
+      const id = chain[0]?.execId;
+      if (id !== undefined) this.#seen.push(id);
+    }
+    while (!this.#done && chain.length < MAX_LEVELS && this.#reads < MAX_READS) {
+      const c = this.#candidate();
+      const id = c?.execId;
+      if (c === undefined || (id !== undefined && this.#seen.includes(id))) break;
+      this.#reads++;
+      if (id !== undefined) this.#seen.push(id);
+      this.#lastRead = c;
+      const pid = c.pid;
+      if (pid !== undefined && pid === chain[chain.length - 1]?.pid) continue;
+      chain.push(c);
+      return true;
+    }
+    this.#done = true;
+    return false;
+  }
+
+  /** The next process up: the payload's parent and ancestors, then the lookup or the enrichment. */
+  #candidate(): ProcLevel | undefined {
+    const body = this.body;
+    if (this.#next === 0) {
+      this.#next = 1;
+      const p = obj(body, 'parent');
+      if (p !== undefined) return new JsonLevel(p);
+    }
+    const anc = arr(body, 'ancestors');
+    while (this.#next - 1 < anc.length) {
+      const a = anc[this.#next - 1];
+      this.#next++;
+      if (isObject(a)) return new JsonLevel(a);
+    }
+    const last = this.#lastRead;
+    if (last === undefined) return undefined;
+    if (this.#lookup !== undefined) {
+      const lastId = last.execId;
+      const id = last.parentExecId ?? (lastId === undefined ? undefined : this.#lookup.get(lastId)?.parentExecId);
+      const rec = id === undefined ? undefined : this.#lookup.get(id);
+      return rec === undefined ? undefined : levelOfRecord(rec);
+    }
+    const lastId = last.execId;
+    if (lastId === undefined || !this.#ownEntities) return undefined;
+    const from = `process:${lastId}`;
+    const to = this.event.relations.find((r) => r.from === from && r.kind === 'child-of')?.to;
+    const e = to === undefined ? undefined : entityAt(this.event, to);
+    return e === undefined ? undefined : levelOfEntity(e);
+  }
+
+  // ---- placement
+
+  get placement(): Placement | undefined {
+    if (this.#placement === undefined) this.#placement = this.#place() ?? null;
+    return this.#placement ?? undefined;
+  }
+
+  #place(): Placement | undefined {
+    const proc = this.proc;
+    if (proc === undefined) return undefined;
+    const own = payloadPlacement(proc);
+    if (own !== undefined) return own;
+    const execId = str(proc, 'exec_id');
+    if (execId !== undefined && this.#ownEntities) {
+      const known = entityPlacement(this.event, `process:${execId}`);
+      if (known !== undefined) return known;
+    }
+    return HOST;
+  }
+
+  // ---- hook arguments
+
+  get hook(): HookView | undefined {
+    if (this.#hook === undefined && this.body !== undefined) {
+      this.#hook = new HookView(this.event.kind, this.body, this.#classify(this.event.kind, this.body), this);
+    }
+    return this.#hook;
+  }
+
+  /** Falco's `proc.cwd`: with a trailing slash, as libsinsp keeps it. */
+  get cwd(): string | undefined {
+    const cwd = this.level(0)?.cwd;
+    if (cwd === undefined) return undefined;
+    return cwd.endsWith('/') ? cwd : `${cwd}/`;
+  }
+
+  // ---- time
+
+  get time(): TimeParts {
+    this.#time ??= timeParts(this.event.time);
+    return this.#time;
+  }
+
+  /** Epoch nanoseconds of a Tetragon timestamp (start times), or undefined. */
+  static nanos(ts: string | undefined): number | undefined {
+    if (ts === undefined) return undefined;
+    const t = parseTime(ts);
+    return t === undefined ? undefined : epochNanos(t.ms);
+  }
+}
