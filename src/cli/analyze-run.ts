@@ -4,6 +4,7 @@
  * contract's (contracts.md `analyze --output json`).
  */
 
+import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import type { RecordError } from '../core/errors.js';
 import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
@@ -42,6 +43,8 @@ export interface AnalyzeOptions {
   readonly entities?: boolean;
   /** Runs rules over each event (Falco alerts are signals already and skip it). */
   readonly detector?: { detect(event: VigilEvent): Signal[] };
+  /** Per-run source states shared with the detector (the process tree its fields walk). */
+  readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
 }
 
 export async function runAnalyze(paths: readonly string[], options: AnalyzeOptions): Promise<AnalyzeReport> {
@@ -59,7 +62,11 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
   const maxErrors = options.maxErrors ?? Infinity;
   const sourcesOf = new Map<string, { name: string; sources: Set<string> }>();
   let lastProgress = Date.now();
-  const decodeOptions = options.clock === undefined ? { format: options.format } : { format: options.format, clock: options.clock };
+  const decodeOptions = {
+    format: options.format,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.states === undefined ? {} : { states: options.states }),
+  };
   for await (const batch of decodeInputs(paths, decodeOptions)) {
     for (const d of batch) {
       if (d.type === 'event') {

@@ -28,6 +28,13 @@ export interface CompileOptions {
 /** Compiled sub-conditions by tree node, for `CompileOptions.shared`. */
 export class SharedConditions {
   readonly nodes = new Map<Expr, unknown>();
+  /** Predicates known to be constant (checks on fields the source never supplies, folded). */
+  readonly constants = new WeakMap<object, boolean>();
+
+  /** The constant value of a compiled predicate, or undefined when it depends on the event. */
+  constantOf(p: object): boolean | undefined {
+    return this.constants.get(p);
+  }
 }
 
 /** What the compiler carries down the tree. */
@@ -35,13 +42,22 @@ interface Scope<E> {
   readonly resolver: FieldResolver<E>;
   readonly memo: FieldMemo;
   readonly shared?: SharedConditions;
+  /** Which compiled predicates are constants (see SharedConditions.constants). */
+  readonly consts: WeakMap<object, boolean>;
   /** Values as extracted, for printing (conditions compare addresses by canonical key). */
   readonly raw?: boolean;
 }
 
 /** Compiles `expr` against the fields `resolver` knows; throws ConditionCompileError with a span. */
 export function compile<E>(expr: Expr, resolver: FieldResolver<E>, options: CompileOptions = {}): Predicate<E> {
-  return node(expr, { resolver, memo: options.memo ?? new FieldMemo(), ...(options.shared === undefined ? {} : { shared: options.shared }) });
+  const shared = options.shared;
+  return node(expr, { resolver, memo: options.memo ?? new FieldMemo(), consts: shared?.constants ?? new WeakMap(), ...(shared === undefined ? {} : { shared }) });
+}
+
+function constant<E>(r: Scope<E>, value: boolean): Predicate<E> {
+  const p: Predicate<E> = () => value;
+  r.consts.set(p, value);
+  return p;
 }
 
 /** A compiled operand (field or transformer) for output formatting: its value getter. */
@@ -54,7 +70,7 @@ export interface OperandGetter<E> {
 
 /** Compiles a field reference or transformer (as in an output `%field`); throws ConditionCompileError. */
 export function compileOperand<E>(o: Operand, resolver: FieldResolver<E>, options: CompileOptions = {}): OperandGetter<E> {
-  const g = operand(o, { resolver, memo: options.memo ?? new FieldMemo(), raw: true });
+  const g = operand(o, { resolver, memo: options.memo ?? new FieldMemo(), consts: new WeakMap(), raw: true });
   return { list: g.list, any: g.any === true, get: g.get };
 }
 
@@ -64,7 +80,7 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
   const known = cache.get(e) as Predicate<E> | undefined;
   if (known !== undefined) return known;
   let p = build(e, r);
-  if (e.kind !== 'check' && e.kind !== 'macro') {
+  if (e.kind !== 'check' && e.kind !== 'macro' && !r.consts.has(p)) {
     // A composite sub-condition: its result is kept for the event, so the rules sharing it
     // evaluate it once.
     const inner = p;
@@ -78,15 +94,25 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
 
 function build<E>(e: Expr, r: Scope<E>): Predicate<E> {
   switch (e.kind) {
-    case 'and': {
-      const cs = e.children.map((c) => node(c, r));
-      return (ev) => {
-        for (const c of cs) if (!c(ev)) return false;
-        return true;
-      };
-    }
+    case 'and':
     case 'or': {
-      const cs = e.children.map((c) => node(c, r));
+      // Constant children fold: a false one decides an `and`, a true one an `or`; the others drop out.
+      const decisive = e.kind === 'or';
+      const cs: Predicate<E>[] = [];
+      for (const child of e.children) {
+        const c = node(child, r);
+        const k = r.consts.get(c);
+        if (k === decisive) return constant(r, decisive);
+        if (k === undefined) cs.push(c);
+      }
+      if (cs.length === 0) return constant(r, !decisive);
+      if (cs.length === 1) return cs[0] as Predicate<E>;
+      if (e.kind === 'and') {
+        return (ev) => {
+          for (const c of cs) if (!c(ev)) return false;
+          return true;
+        };
+      }
       return (ev) => {
         for (const c of cs) if (c(ev)) return true;
         return false;
@@ -94,6 +120,8 @@ function build<E>(e: Expr, r: Scope<E>): Predicate<E> {
     }
     case 'not': {
       const c = node(e.child, r);
+      const k = r.consts.get(c);
+      if (k !== undefined) return constant(r, !k);
       return (ev) => !c(ev);
     }
     case 'macro':
@@ -105,6 +133,12 @@ function build<E>(e: Expr, r: Scope<E>): Predicate<E> {
 
 function check<E>(c: Check, r: Scope<E>): Predicate<E> {
   const lhs = addresses(operand(c.lhs, r));
+  // A field the source never supplies: the check is false on every event (after the checks
+  // above: a wrong operator is still an error).
+  if (lhs.never === true) {
+    compare(c, lhs, r);
+    return constant(r, false);
+  }
   if (lhs.any === true) return anyCheck(c, lhs, r);
   // A single-value operator on a list field (`ka.req.role.rules.resources contains pods/exec`, as
   // Falco's older k8s audit rules write) holds when it holds for one of the values.
@@ -285,6 +319,6 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
     : (ev: E) => spec.extract(ev, arg);
   const { memo } = r;
   const any = spec.anyWithoutArg === true && arg === undefined;
-  return { type: spec.type, list: spec.list === true, any, keyed: address, get: (ev) => memo.get(slot, ev, extract) };
+  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, get: (ev) => memo.get(slot, ev, extract) };
 }
 

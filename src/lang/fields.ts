@@ -26,6 +26,12 @@ export interface FieldSpec<E> {
    * every ancestor and a comparison holds when any one of them satisfies it.
    */
   readonly anyWithoutArg?: boolean;
+  /**
+   * The source never supplies this field (Tetragon reports no tty, for instance). Every check on
+   * it is false, whatever the event, so the compiler folds such checks to constants, and a rule
+   * that needs one can never fire and is never evaluated.
+   */
+  readonly never?: boolean;
   /** Whether the field takes `[arg]` (or a dotted suffix): required, optional, or not at all. */
   readonly arg?: 'required' | 'optional';
   /** The value for this event, or undefined when it is not available (then every comparison is false). */

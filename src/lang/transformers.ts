@@ -16,6 +16,8 @@ export interface Getter<E> {
   readonly any?: boolean;
   /** Address values already turned into canonical keys (see compile.ts `addresses`). */
   readonly keyed?: boolean;
+  /** A field the source never supplies (FieldSpec.never): checks on it are constant false. */
+  readonly never?: boolean;
   readonly get: (event: E) => FieldValue | undefined;
 }
 

@@ -3,7 +3,7 @@
  * parsed and decoded batch by batch, so memory stays flat whatever the input size.
  */
 
-import type { SourceDecoder } from '../core/decoder.js';
+import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import type { RecordError } from '../core/errors.js';
 import type { VigilEvent } from '../core/event.js';
 import { systemClock, type Clock } from '../core/time.js';
@@ -16,6 +16,8 @@ export interface DecodeOptions {
   readonly decoders?: readonly SourceDecoder[];
   readonly clock?: Clock;
   readonly limits?: SplitterLimits;
+  /** Per-run source states made by the caller (see RecordDecoderOptions.states). */
+  readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
 }
 
 /** Streams the outcomes of decoding every input under `paths`, batch by batch. */
@@ -24,6 +26,7 @@ export async function* decodeInputs(paths: readonly string[], options: DecodeOpt
     decoders: options.decoders ?? builtinDecoders,
     format: options.format ?? 'auto',
     clock: options.clock ?? systemClock,
+    ...(options.states === undefined ? {} : { states: options.states }),
   });
   const { files, problems } = await expandInputs(paths);
   if (problems.length > 0) {

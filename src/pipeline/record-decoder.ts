@@ -26,6 +26,11 @@ export interface RecordDecoderOptions {
   readonly clock: Clock;
   /** Pass events through their sources' per-run state (default true; benchmarks turn it off). */
   readonly withState?: boolean;
+  /**
+   * Per-run states made by the caller (the Tetragon process tree, which the rules' ancestry
+   * fields read); sources not named get their own.
+   */
+  readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
 }
 
 /** Members under which other tools wrap a record: EventBridge `detail`, shippers' `log`, Falco docs' `alert`. */
@@ -44,7 +49,7 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
 
   function stateOf(d: SourceDecoder): SourceState | undefined {
     if (options.withState === false) return undefined;
-    if (!states.has(d)) states.set(d, d.createState?.());
+    if (!states.has(d)) states.set(d, options.states?.get(d) ?? d.createState?.());
     return states.get(d);
   }
 

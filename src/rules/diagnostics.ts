@@ -27,6 +27,7 @@ export const RULE_ERROR_CODES = [
   'UNUSED',
   'EVTTYPE_BROAD',
   'FIELD_AS_VALUE',
+  'NEVER_MATCHES',
   'FILE_UNREADABLE',
 ] as const;
 export type RuleErrorCode = (typeof RULE_ERROR_CODES)[number];

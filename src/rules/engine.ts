@@ -21,13 +21,13 @@ export interface SourceBinding<E> {
 /** Candidate lists per combination of index values are kept up to this many combinations. */
 const MAX_CACHED_KEYS = 4096;
 const MISSING = '\u0000';
-const SEPARATOR = '\u0001';
 
 interface SourceRules<E> {
   readonly binding: SourceBinding<E>;
   readonly rules: readonly CompiledRule<E>[];
   readonly index: SourceIndex<E> | undefined;
-  readonly byKey: Map<string, readonly CompiledRule<E>[]>;
+  /** Nested by index field: value of the first → value of the second → … → candidate rules. */
+  readonly byKey: Map<string, unknown>;
 }
 
 function admits(set: TypeSet | undefined, value: string | undefined): boolean {
@@ -40,12 +40,13 @@ export class RuleEngine<E> {
   readonly #sources: SourceRules<E>[];
   readonly #matching: RuleMatching;
   readonly #none: readonly CompiledRule<E>[] = [];
+  #cached = 0;
 
   constructor(set: RuleSet<E>, bindings: readonly SourceBinding<E>[], matching: RuleMatching = 'first') {
     this.#matching = matching;
     this.#sources = bindings.map((binding) => ({
       binding,
-      rules: set.rules.filter((r) => r.enabled && r.source === binding.name),
+      rules: set.rules.filter((r) => r.enabled && r.canMatch && r.source === binding.name),
       index: set.indexes.get(binding.name),
       byKey: new Map(),
     }));
@@ -57,22 +58,36 @@ export class RuleEngine<E> {
       if (!s.binding.accepts(event)) continue;
       const index = s.index;
       if (index === undefined || index.getters.length === 0) return s.rules;
-      const values: (string | undefined)[] = [];
-      let key = '';
-      for (const get of index.getters) {
-        const v: FieldValue | undefined = get(event);
-        const text = v === undefined || Array.isArray(v) ? undefined : String(v);
-        values.push(text);
-        key += (text ?? MISSING) + SEPARATOR;
+      // One small map per index field, nested: no key string is built per event.
+      let level: Map<string, unknown> = s.byKey;
+      const getters = index.getters;
+      const last = getters.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const v = (getters[i] as (event: E) => FieldValue | undefined)(event);
+        const key = typeof v === 'string' ? v : v === undefined || Array.isArray(v) ? MISSING : String(v);
+        let next = level.get(key);
+        if (next === undefined) {
+          next = i === last ? this.#select(s, event) : new Map<string, unknown>();
+          if (this.#cached < MAX_CACHED_KEYS) {
+            level.set(key, next);
+            this.#cached++;
+          }
+        }
+        if (i === last) return next as readonly CompiledRule<E>[];
+        level = next as Map<string, unknown>;
       }
-      let rules = s.byKey.get(key);
-      if (rules === undefined) {
-        rules = s.rules.filter((r) => values.every((v, i) => admits(r.constraints[i], v)));
-        if (s.byKey.size < MAX_CACHED_KEYS) s.byKey.set(key, rules);
-      }
-      return rules;
+      return s.rules;
     }
     return this.#none;
+  }
+
+  /** The rules of `s` that admit the event's index values (computed once per combination). */
+  #select(s: SourceRules<E>, event: E): readonly CompiledRule<E>[] {
+    const values = (s.index?.getters ?? []).map((get) => {
+      const v = get(event);
+      return v === undefined || Array.isArray(v) ? undefined : String(v);
+    });
+    return s.rules.filter((r) => values.every((v, i) => admits(r.constraints[i], v)));
   }
 
   /** The rules that fire on `event`: the first match, or every match with `all`. */
@@ -87,8 +102,8 @@ export class RuleEngine<E> {
     return hits ?? this.#none;
   }
 
-  /** Index keys seen so far, for observability. */
+  /** Index entries kept so far, for observability. */
   get indexedKeys(): number {
-    return this.#sources.reduce((n, s) => n + s.byKey.size, 0);
+    return this.#cached;
   }
 }

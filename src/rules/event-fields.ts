@@ -25,7 +25,7 @@ function nanos(e: VigilEvent): number {
 /** Plugin-event fields for `source`, skipping any the source's own table already declares. */
 export function pluginEventFields(source: string, pluginName: string, declared: readonly FieldSpec<VigilEvent>[]): FieldSpec<VigilEvent>[] {
   const fields: FieldSpec<VigilEvent>[] = [
-    { name: 'evt.num', type: 'number', extract: () => undefined },
+    { name: 'evt.num', type: 'number', never: true, extract: () => undefined },
     { name: 'evt.time', type: 'string', extract: clockTime },
     { name: 'evt.time.s', type: 'string', extract: (e) => clockTime(e).slice(0, 8) },
     { name: 'evt.time.iso8601', type: 'string', extract: (e) => e.time },

@@ -60,6 +60,11 @@ export interface CompiledRule<E> {
   readonly types: TypeSet | undefined;
   /** Per index field of the source (`SourceIndex.fields`), the values the rule can match. */
   readonly constraints: readonly TypeSet[];
+  /**
+   * False when the condition can never hold on this source's events (it needs fields the source
+   * never supplies, such as a terminal on Tetragon events): the engine skips the rule.
+   */
+  readonly canMatch: boolean;
   readonly position: Position;
 }
 
@@ -167,6 +172,18 @@ class Loader<E> {
       counts: { files: files.length, lists: collection.lists.size, macros: collection.macros.size, rules: collection.rules.size, enabled: rules.filter((r) => r.enabled).length },
       compiledConditions,
     };
+  }
+
+  /** The fields of `e` the source never supplies. */
+  #neverFields(e: Expr, spec: RuleSourceSpec<E>): string[] {
+    const out = new Set<string>();
+    checks(e, (c) => {
+      if (c.lhs.kind !== 'field') return;
+      const f = createFieldTable(spec.fields).resolve(c.lhs.name);
+      // evt.num appears in every `never_true` placeholder; it is never the reason.
+      if (f?.spec.never === true && f.spec.name !== 'evt.num') out.add(f.spec.name);
+    });
+    return [...out].sort();
   }
 
   /** The index fields of a source that it declares as scalar fields. */
@@ -318,6 +335,11 @@ class Loader<E> {
     if (source.spec.typeField !== undefined && !this.#knownTypes(def, expr, text, source.spec.typeField, lists)) return undefined;
     const typeField = source.spec.typeField;
     const types = typeField === undefined ? undefined : eventTypes(expr, typeField);
+    const canMatch = source.shared.constantOf(predicate) !== false;
+    if (!canMatch && def.enabled) {
+      const never = this.#neverFields(expr, source.spec);
+      this.#push('warning', 'NEVER_MATCHES', `Rule can never fire on ${source.spec.name} events here: it needs ${never.join(', ')}, which the source does not supply`, { pos: def.place.file.position(def.place.offset) }, 'rule', def.name);
+    }
     if (types?.all === true && def.warnEvttypes) {
       this.#push('warning', 'EVTTYPE_BROAD', 'Rule matches too many evt.type values. This has a significant performance penalty.', { pos: def.place.file.position(def.place.offset) }, 'rule', def.name);
     }
@@ -334,6 +356,7 @@ class Loader<E> {
       output,
       types,
       constraints: this.#indexFields(source.spec).map((f) => (f === typeField && types !== undefined ? types : eventTypes(expr, f))),
+      canMatch,
       position: def.place.file.position(def.place.offset),
     };
   }

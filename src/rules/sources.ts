@@ -7,16 +7,28 @@
 import type { VigilEvent } from '../core/event.js';
 import { CLOUDTRAIL_FIELDS } from '../sources/cloudtrail/rule-fields.js';
 import { K8S_AUDIT_FIELDS } from '../sources/k8saudit/rule-fields.js';
-import { SYSCALL_FIELDS } from '../sources/tetragon/rule-fields.js';
+import { createSyscallFields, type AncestryLookup } from '../sources/tetragon/rule-fields.js';
 import type { SourceBinding } from './engine.js';
 import { pluginEventFields } from './event-fields.js';
 import type { RuleSourceSpec } from './load.js';
 
-export const RULE_SOURCES: readonly RuleSourceSpec<VigilEvent>[] = [
-  { name: 'syscall', fields: SYSCALL_FIELDS, typeField: 'evt.type', indexFields: ['evt.type', 'proc.name'] },
-  { name: 'k8s_audit', fields: [...K8S_AUDIT_FIELDS, ...pluginEventFields('k8s_audit', 'k8saudit', K8S_AUDIT_FIELDS)], indexFields: ['ka.target.resource', 'ka.verb'] },
-  { name: 'aws_cloudtrail', fields: [...CLOUDTRAIL_FIELDS, ...pluginEventFields('aws_cloudtrail', 'cloudtrail', CLOUDTRAIL_FIELDS)], indexFields: ['ct.name'] },
-];
+/** What the sources' fields may read beyond the event itself during a run. */
+export interface RuleSourceContext {
+  /** The run's Tetragon process tree: `proc.aname[N]` and the other ancestor fields walk it. */
+  readonly ancestry?: AncestryLookup;
+}
+
+/** The rule sources, with fields bound to a run's context. */
+export function createRuleSources(context: RuleSourceContext = {}): readonly RuleSourceSpec<VigilEvent>[] {
+  return [
+    { name: 'syscall', fields: createSyscallFields(context.ancestry), typeField: 'evt.type', indexFields: ['evt.type', 'proc.name'] },
+    { name: 'k8s_audit', fields: [...K8S_AUDIT_FIELDS, ...pluginEventFields('k8s_audit', 'k8saudit', K8S_AUDIT_FIELDS)], indexFields: ['ka.target.resource', 'ka.verb'] },
+    { name: 'aws_cloudtrail', fields: [...CLOUDTRAIL_FIELDS, ...pluginEventFields('aws_cloudtrail', 'cloudtrail', CLOUDTRAIL_FIELDS)], indexFields: ['ct.name'] },
+  ];
+}
+
+/** The rule sources without run context (checking rule files; ancestry limited to what events carry). */
+export const RULE_SOURCES: readonly RuleSourceSpec<VigilEvent>[] = createRuleSources();
 
 export const SOURCE_BINDINGS: readonly SourceBinding<VigilEvent>[] = [
   { name: 'syscall', accepts: (e) => e.source === 'tetragon' },

@@ -54,7 +54,7 @@ describe('vigil analyze --output json on Falco alerts', () => {
       assert.match(first.id, /\S/);
       // The contract's members, plus Vigil's additions: the event id, Falco's output text and the evidence record.
       assert.deepEqual(Object.keys(first).sort(), ['entities', 'event_id', 'evidence', 'id', 'input', 'output', 'priority', 'rule', 'source', 'tags', 'techniques', 'time']);
-      assert.equal((first['evidence'] as { rule?: string }).rule, first.rule, 'the evidence is the alert itself');
+      assert.equal((first as unknown as { evidence: { rule?: string } }).evidence.rule, first.rule, 'the evidence is the alert itself');
       for (const s of report.signals) for (const e of s.entities) assert.deepEqual(Object.keys(e).sort(), ['id', 'name', 'type']);
     });
   }
@@ -191,7 +191,11 @@ describe('vigil demo (npm start)', () => {
     const out = io.stdout();
     assert.match(out, /events {4}12 {2}\(cloudtrail 3, falco 2, k8saudit 2, tetragon 5\)/);
     assert.match(out, /skipped {3}1 /);
-    assert.match(out, /signals {3}2/);
+    // the two Falco alerts, and what Vigil's default rules find in the other three sources
+    assert.match(out, /signals {3}8/);
+    for (const rule of ['Cryptominer process started', 'Connection to mining pool port', 'Shell spawned by server process', 'File downloaded into container', 'Interactive session opened into pod', 'Instance credentials used from outside the instance']) {
+      assert.match(out, new RegExp(`1 {2}${rule}\\n`), rule);
+    }
     // one pod, named by the Falco alert, the Tetragon events and the audit log alike
     assert.match(out, /pod web-5c7f9d8b6-qk2lp {2}\(falco, k8saudit, tetragon\)/);
     assert.match(out, /container web {2}\(falco, tetragon\)/);

@@ -3,8 +3,10 @@ import { Detector } from '../../rules/detect.js';
 import { formatDiagnostic } from '../../rules/diagnostics.js';
 import type { RuleMatching } from '../../rules/engine.js';
 import { DEFAULT_RULES_DIR, readRuleFiles } from '../../rules/files.js';
-import { loadRules } from '../../rules/load.js';
-import { RULE_SOURCES } from '../../rules/sources.js';
+import { loadRules, type RuleSourceSpec } from '../../rules/load.js';
+import { createRuleSources } from '../../rules/sources.js';
+import type { VigilEvent } from '../../core/event.js';
+import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import type { FormatOption } from '../../pipeline/record-decoder.js';
 import { runAnalyze } from '../analyze-run.js';
 import type { CliIo } from '../io.js';
@@ -19,11 +21,15 @@ export async function analyzeCommand(
   opts: { format: string; output: string; progress: boolean; rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
   io: CliIo,
 ): Promise<number> {
-  const detector = await loadDetector(opts, io);
+  // One process tree per run, shared by the decoder (which feeds it) and the rules (whose
+  // ancestor fields walk it).
+  const tree = createProcessTree();
+  const detector = await loadDetector(opts, createRuleSources({ ancestry: tree }), io);
   if (detector === undefined) return 1;
   const started = Date.now();
   const report = await runAnalyze(paths, {
     detector,
+    states: new Map([[tetragonDecoder, tree]]),
     format: opts.format as FormatOption,
     entities: opts.output === 'table',
     // json and jsonl print every error; the table view shows the first ones on stderr.
@@ -48,10 +54,14 @@ export async function analyzeCommand(
  * The default rules plus `--rules`, in that order. A rule file with errors stops the run (exit
  * 1) after every problem is printed: running with half a rule set would hide detections.
  */
-async function loadDetector(opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string }, io: CliIo): Promise<Detector | undefined> {
+async function loadDetector(
+  opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
+  sources: readonly RuleSourceSpec<VigilEvent>[],
+  io: CliIo,
+): Promise<Detector | undefined> {
   const paths = [...(opts.defaultRules === false ? [] : [DEFAULT_RULES_DIR]), ...(opts.rules ?? [])];
   const read = await readRuleFiles(paths);
-  const set = loadRules(read.files, RULE_SOURCES);
+  const set = loadRules(read.files, sources);
   const errors = [...read.diagnostics, ...set.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     for (const d of errors) io.err(`vigil: ${formatDiagnostic(d)}\n`);

@@ -6,7 +6,7 @@ const DEMO_DIR = fileURLToPath(new URL('../../../examples/demo', import.meta.url
 
 /**
  * What `npm start` runs today: the offline analysis of the bundled demo telemetry (all four
- * formats). The live server, web UI and replayed demo scenario replace it as they land.
+ * formats) with Vigil's default rules. The live server, web UI and replayed demo scenario replace it as they land.
  */
 export async function demoCommand(io: CliIo): Promise<number> {
   io.out(`Vigil demo: analyzing the bundled telemetry in ${DEMO_DIR}\n\n`);
@@ -15,8 +15,9 @@ export async function demoCommand(io: CliIo): Promise<number> {
     [
       '',
       'Try it on your own data:  npx vigil analyze --output json PATH...',
-      'Coming next: Falco-compatible rules on every source, correlation into threats and attacks,',
-      'and `vigil serve` with the live web UI (then `npm start` replays an attack scenario in it).',
+      'Bring your Falco rules:   npx vigil analyze --rules my_rules.yaml PATH...  (check them: npx vigil rules check FILE)',
+      'Coming next: correlation of these signals into threats and attacks, and `vigil serve` with',
+      'the live web UI (then `npm start` replays an attack scenario in it).',
       '',
     ].join('\n'),
   );

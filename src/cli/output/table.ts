@@ -47,7 +47,8 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
     for (const [rule, n] of rules.slice(0, MAX_RULES_SHOWN)) out.push(`  ${String(n).padStart(6)}  ${rule}`);
     if (rules.length > MAX_RULES_SHOWN) out.push(paint('dim', `  … and ${rules.length - MAX_RULES_SHOWN} more rules`));
     out.push('', paint('bold', r.signals.length > MAX_SIGNALS_SHOWN ? `Signals (first ${MAX_SIGNALS_SHOWN} of ${r.signals.length}; all in --output json)` : 'Signals'));
-    for (const sig of r.signals.slice(0, MAX_SIGNALS_SHOWN)) {
+    const byTime = [...r.signals].sort((a, b) => a.timeMs - b.timeMs);
+    for (const sig of byTime.slice(0, MAX_SIGNALS_SHOWN)) {
       const prio = paint(PRIORITY_STYLE[sig.priority] ?? 'dim', pad(sig.priority, 13));
       const ents = sig.entities
         .filter((e) => e.type !== 'process' && e.type !== 'user')

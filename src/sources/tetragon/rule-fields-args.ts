@@ -91,12 +91,24 @@ export function intOf(a: JsonObject | undefined): number | undefined {
   return undefined;
 }
 
-/** The path of a file/path/binprm argument (absolute), or undefined. */
+/**
+ * A pseudo-file's d_path (`socket:[1234]`, `pipe:[99]`, `anon_inode:[eventfd]`): no filesystem
+ * path, although old agents drop the leading `/` of real ones too (`etc/passwd`).
+ */
+function anonymous(raw: string): boolean {
+  if (raw.startsWith('anon_inode:')) return true;
+  const colon = raw.indexOf(':[');
+  if (colon <= 0) return false;
+  const slash = raw.indexOf('/');
+  return slash < 0 || slash > colon;
+}
+
+/** The path of a file/path/binprm argument (absolute), or undefined (also for pseudo-files). */
 function filePath(a: JsonObject): { path: string; dir: boolean } | undefined {
   for (const k of FILE_KEYS) {
     const f = obj(a, k);
     const p = str(f, 'path');
-    if (p !== undefined) return { path: absolute(p), dir: str(f, 'permission')?.startsWith('d') === true };
+    if (p !== undefined) return anonymous(p) ? undefined : { path: absolute(p), dir: str(f, 'permission')?.startsWith('d') === true };
   }
   return undefined;
 }
@@ -268,8 +280,8 @@ export class HookView {
   get type(): string {
     if (this.#type === undefined) {
       const { refine } = this.info;
-      const refined = refine === undefined ? undefined : refineType(refine, this.#firstInt(), this.#firstFile()?.path);
-      this.#type = refined ?? (refine === 'fd_install' ? 'fd_install' : this.info.type);
+      const refined = refine === undefined ? undefined : refineType(refine, this.#firstInt(), this.#firstFile(true)?.path);
+      this.#type = refined ?? this.info.type;
     }
     return this.#type;
   }
@@ -295,8 +307,13 @@ export class HookView {
     return undefined;
   }
 
-  #firstFile(): { path: string; dir: boolean } | undefined {
+  /**
+   * The first path argument; with `descriptor`, only a `file_arg` (an open struct file): a
+   * `path_arg` or the `linux_binprm_arg` of an exec check names a file no descriptor refers to.
+   */
+  #firstFile(descriptor = false): { path: string; dir: boolean } | undefined {
     for (const a of this.args) {
+      if (descriptor && a['file_arg'] === undefined) continue;
       const f = filePath(a);
       if (f !== undefined) return f;
     }
@@ -439,7 +456,7 @@ export class HookView {
     }
     // The struct file a hook names is the descriptor's file (a policy's `fd` argument is
     // resolved by Tetragon into one).
-    const file = this.#firstFile();
+    const file = this.#firstFile(true);
     if (file !== undefined) return { kind: file.dir ? 'directory' : 'file', name: file.path, raw: file.path };
     if (!OPEN_TYPES.has(type)) return undefined;
     const raw = str(this.named('name') ?? this.named('pathname'), 'string_arg');

@@ -143,6 +143,9 @@ const SYSCALL_PARAMS: Readonly<Record<string, string>> = {
   io_uring_setup: 'entries:int params:any',
 };
 
+/** The parameter lists parsed once, at load: hooks share them. */
+const PARAMS: ReadonlyMap<string, readonly Param[]> = new Map(Object.entries(SYSCALL_PARAMS).map(([name, spec]) => [name, Object.freeze(params(spec))]));
+
 const CATEGORY_OF: Readonly<Record<string, Category>> = {
   connect: 'net', accept: 'net', accept4: 'net', bind: 'net', listen: 'net', socket: 'net',
   sendto: 'net', sendmsg: 'net', recvfrom: 'net', recvmsg: 'net',
@@ -173,11 +176,11 @@ function categoryOf(type: string): Category {
 }
 
 function syscallHook(name: string, role?: SocketRole): HookInfo {
-  const spec = SYSCALL_PARAMS[name];
+  const ps = PARAMS.get(name);
   const info = { type: name, syscall: true, category: categoryOf(name), positional: true };
   return {
     ...info,
-    ...(spec === undefined ? {} : { params: params(spec) }),
+    ...(ps === undefined ? {} : { params: ps }),
     ...(role === undefined ? {} : { role }),
   };
 }
@@ -197,6 +200,7 @@ export function syscallName(fn: string): string | undefined {
 }
 
 interface KernelHook {
+  /** The syscall (for a refined hook: the one it may become, documentation only). */
   readonly type: string;
   readonly role?: SocketRole;
   readonly refine?: HookInfo['refine'];
@@ -213,7 +217,7 @@ const KERNEL_HOOKS: Readonly<Record<string, KernelHook>> = {
   do_dentry_open: { type: 'openat' },
   do_filp_open: { type: 'openat' },
   fd_install: { type: 'openat', refine: 'fd_install' },
-  file_permission: { type: 'file_permission', refine: 'file_permission' },
+  file_permission: { type: 'read', refine: 'file_permission' },
   mmap_file: { type: 'mmap' },
   path_truncate: { type: 'truncate' },
   path_unlink: { type: 'unlinkat' },
@@ -273,8 +277,8 @@ const KERNEL_HOOKS: Readonly<Record<string, KernelHook>> = {
   sb_mount: { type: 'mount' },
   path_mount: { type: 'mount' },
   sb_umount: { type: 'umount2' },
-  kernel_read_file: { type: 'kernel_read_file', refine: 'kernel_read_file' },
-  kernel_load_data: { type: 'kernel_load_data', refine: 'kernel_load_data' },
+  kernel_read_file: { type: 'finit_module', refine: 'kernel_read_file' },
+  kernel_load_data: { type: 'init_module', refine: 'kernel_load_data' },
   bpf_check: { type: 'bpf' },
 };
 
@@ -290,9 +294,12 @@ export function classifyFunction(fn: string): HookInfo {
   if (sys !== undefined) return syscallHook(sys, SYSCALL_ROLE[sys]);
   const k = KERNEL_HOOKS[kernelKey(fn)];
   if (k === undefined) return { type: fn, syscall: false, category: 'other', positional: false };
-  const known = SYSCALL_PARAMS[k.type] !== undefined;
-  const base = { type: k.type, syscall: known, category: known ? categoryOf(k.type) : 'other', positional: false };
-  const withParams = known ? { ...base, params: params(SYSCALL_PARAMS[k.type] as string) } : base;
+  // A hook whose syscall depends on an argument keeps its own name until refined (refineType).
+  const type = k.refine === undefined ? k.type : fn;
+  const ps = PARAMS.get(type);
+  const known = ps !== undefined;
+  const base = { type, syscall: known, category: known ? categoryOf(type) : 'other', positional: false };
+  const withParams = ps === undefined ? base : { ...base, params: ps };
   return {
     ...withParams,
     ...(k.role === undefined ? {} : { role: k.role }),
@@ -328,15 +335,15 @@ export function refineType(refine: NonNullable<HookInfo['refine']>, firstInt: nu
       // LOADING_MODULE: the module image of init_module(2).
       return firstInt === 2 ? 'init_module' : undefined;
     case 'fd_install':
-      // Installs every new fd (sockets, pipes, dup…): an open only for a filesystem file.
-      return path !== undefined && path.startsWith('/') ? 'openat' : undefined;
+      // Installs every new fd (sockets, pipes, dup…): an open only for a filesystem file
+      // (`path` is undefined for pseudo-files such as `socket:[…]`).
+      return path === undefined ? undefined : 'openat';
   }
 }
 
 /** Parameters of a syscall by Falco name, for hooks whose type was refined. */
 export function syscallParams(type: string): readonly Param[] | undefined {
-  const spec = SYSCALL_PARAMS[type];
-  return spec === undefined ? undefined : params(spec);
+  return PARAMS.get(type);
 }
 
 export function syscallCategory(type: string): Category {

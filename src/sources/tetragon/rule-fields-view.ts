@@ -18,7 +18,7 @@ import { arr, isObject, obj, str, type JsonObject } from '../../core/json.js';
 import { parseTime } from '../../core/time.js';
 import { MAX_ANCESTORS } from './constants.js';
 import { HookView, type Classified } from './rule-fields-args.js';
-import { epochNanos, timeParts, toNum, type TimeParts } from './rule-fields-text.js';
+import { commOf, epochNanos, falcoArgs, timeParts, toNum, type TimeParts } from './rule-fields-text.js';
 
 /** What an ancestry lookup (the run's process tree) knows of a process; ProcessRecord fits. */
 export interface AncestorRecord {
@@ -53,12 +53,32 @@ export interface ProcLevel {
   readonly cwd?: string;
 }
 
-/** A process level read from a Tetragon `Process` object, member by member as fields ask. */
+/**
+ * A process level read from a Tetragon `Process` object, member by member as fields ask. The
+ * derived name and arguments are kept: `proc.name`, `proc.cmdline` and `proc.aname` share them.
+ */
 class JsonLevel implements ProcLevel {
   readonly o: JsonObject;
+  #comm: string | null | undefined;
+  #args: string | null | undefined;
 
   constructor(o: JsonObject) {
     this.o = o;
+  }
+
+  /** Falco's `proc.name` of this process (see commOf). */
+  get comm(): string | undefined {
+    if (this.#comm === undefined) {
+      const b = this.binary;
+      this.#comm = b === undefined ? null : commOf(b);
+    }
+    return this.#comm ?? undefined;
+  }
+
+  /** Falco's `proc.args`: Tetragon's arguments unquoted, `""` for a known process without any. */
+  get falcoArgs(): string | undefined {
+    if (this.#args === undefined) this.#args = this.o['binary'] === undefined ? null : falcoArgs(this.arguments ?? '');
+    return this.#args ?? undefined;
   }
 
   get execId(): string | undefined {
@@ -92,6 +112,18 @@ class JsonLevel implements ProcLevel {
   get cwd(): string | undefined {
     return str(this.o, 'cwd');
   }
+}
+
+/** `proc.name` of a level (kept on JSON levels). */
+export function levelName(l: ProcLevel | undefined): string | undefined {
+  if (l instanceof JsonLevel) return l.comm;
+  return l?.binary === undefined ? undefined : commOf(l.binary);
+}
+
+/** `proc.args` of a level (kept on JSON levels). */
+export function levelArgs(l: ProcLevel | undefined): string | undefined {
+  if (l instanceof JsonLevel) return l.falcoArgs;
+  return l?.binary === undefined ? undefined : falcoArgs(l.arguments ?? '');
 }
 
 function levelOfRecord(r: AncestorRecord): ProcLevel {
@@ -423,7 +455,8 @@ export class EventView {
    * exec'd curl, an entrypoint script that exec'd nginx) is not Falco's parent and is skipped.
    */
   #extend(chain: ProcLevel[]): boolean {
-    if (this.#reads === 0) {
+    if (this.#seen.length === 0) {
+      // Seeded with the subject on the first walk (a cycle back to it ends the walk).
       const id = chain[0]?.execId;
       if (id !== undefined) this.#seen.push(id);
     }

@@ -5,8 +5,8 @@
  *
  * A field Tetragon does not report is declared (rules referencing it compile) and extracts
  * nothing: every comparison on it is false, as in Falco when a value is unavailable. Nothing is
- * guessed: no user names from uids, no fd numbers, no result for a call whose return was not
- * probed.
+ * guessed: no user names from uids, no fd numbers Tetragon did not capture, no result for a call
+ * whose return was not probed.
  *
  * Cost: the compiler memoizes each field per event; the fields of one event share one derived
  * view (rule-fields-view.ts), cached for the event being evaluated, so a deep path is read once
@@ -15,14 +15,12 @@
  */
 
 import type { VigilEvent } from '../../core/event.js';
-import { obj, str, type JsonObject } from '../../core/json.js';
+import { isObject, obj, str, type JsonObject } from '../../core/json.js';
 import type { FieldSpec, FieldType, FieldValue, Scalar } from '../../lang/fields.js';
 import { fdDirectory, type Classified, type FdInfo, type FsPaths, type NetInfo } from './rule-fields-args.js';
 import { classifyFunction, classifyTracepoint, OPEN_TYPES, READ_TYPES, syscallParams, WRITE_TYPES } from './rule-fields-hooks.js';
-import {
-  baseName, commOf, falcoArgs, O_CREAT, O_RDWR, O_TMPFILE, O_WRONLY, renderResult, S_IXUGO, splitArgs, toNum,
-} from './rule-fields-text.js';
-import { EventView, runtimeOf, withoutScheme, type AncestryLookup, type Classifier, type Placement, type ProcLevel } from './rule-fields-view.js';
+import { baseName, O_CREAT, O_RDWR, O_TMPFILE, O_WRONLY, renderResult, S_IXUGO, splitArgs, toNum } from './rule-fields-text.js';
+import { EventView, levelArgs, levelName, runtimeOf, withoutScheme, type AncestryLookup, type Classifier, type Placement, type ProcLevel } from './rule-fields-view.js';
 
 export type { AncestryLookup, AncestorRecord } from './rule-fields-view.js';
 
@@ -67,9 +65,9 @@ function index(arg: string | undefined): number | undefined {
   return n;
 }
 
-const nameOf = (l: ProcLevel | undefined): string | undefined => (l?.binary === undefined ? undefined : commOf(l.binary));
+const nameOf = levelName;
 const exeOf = (l: ProcLevel | undefined): string | undefined => l?.binary;
-const argsOf = (l: ProcLevel | undefined): string | undefined => (l?.binary === undefined ? undefined : falcoArgs(l.arguments ?? ''));
+const argsOf = levelArgs;
 
 function cmdlineOf(l: ProcLevel | undefined): string | undefined {
   const name = nameOf(l);
@@ -132,9 +130,8 @@ function environment(v: EventView, arg: string | undefined): string | undefined 
   const vars = proc(v)?.['environment_variables'];
   if (!Array.isArray(vars)) return undefined;
   let all = '';
-  for (const e of vars) {
-    if (typeof e !== 'object' || e === null) continue;
-    const o = e as JsonObject;
+  for (const o of vars) {
+    if (!isObject(o)) continue;
     const key = str(o, 'Key') ?? str(o, 'key');
     if (key === undefined) continue;
     const value = typeof o['Value'] === 'string' ? o['Value'] : typeof o['value'] === 'string' ? o['value'] : '';
@@ -726,6 +723,7 @@ export function createSyscallFields(lookup?: AncestryLookup): readonly FieldSpec
       ...(d.options.list === true ? { list: true } : {}),
       ...(d.options.any === true ? { anyWithoutArg: true } : {}),
       ...(d.options.arg === undefined ? {} : { arg: d.options.arg }),
+      ...(extract === NOTHING ? { never: true } : {}),
       extract: extract === NOTHING ? () => undefined : (event, arg) => (event.source === 'tetragon' ? extract(viewOf(event), arg) : undefined),
     };
     return Object.freeze(spec);
