@@ -83,10 +83,7 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
   if (e.kind !== 'check' && e.kind !== 'macro' && !r.consts.has(p)) {
     // A composite sub-condition: its result is kept for the event, so the rules sharing it
     // evaluate it once.
-    const inner = p;
-    const slot = r.memo.objectSlot(e);
-    const { memo } = r;
-    p = (ev) => memo.get(slot, ev, inner);
+    p = r.memo.getter(r.memo.objectSlot(e), p);
   }
   cache.set(e, p);
   return p;
@@ -179,13 +176,7 @@ function compare<E>(c: Check, lhs: Getter<E>, r: Scope<E>): Predicate<E> {
     if (lhs.type === 'ipnet') return networkCheck(c, lhs, rhs);
     if (isSetOp) return setCheck(c, lhs, rhs);
     if (c.modifier !== undefined) return modifierCheck(c, lhs, rhs);
-    if (rhs.kind === 'literal') {
-      const test = scalarTest(c.op, convert(rhs.value, lhs.type));
-      return (ev) => {
-        const v = get(ev);
-        return v !== undefined && test(v as Scalar);
-      };
-    }
+    if (rhs.kind === 'literal') return literalCheck(c.op, convert(rhs.value, lhs.type), get);
     if (rhs.kind === 'val' || rhs.kind === 'transform') {
       if (c.op === 'regex') throw new ConditionCompileError("'regex' needs a constant pattern, not a field value", rhs.span);
       if (rhs.kind === 'val' && rhs.arg !== undefined) throw new ConditionCompileError('val() takes no [argument]: write val(field[arg])', rhs.span);
@@ -201,6 +192,51 @@ function compare<E>(c: Check, lhs: Getter<E>, r: Scope<E>): Predicate<E> {
   } catch (err) {
     if (err instanceof OperandError) throw new ConditionCompileError(err.message, rhs.span);
     throw err;
+  }
+}
+
+/**
+ * `field op constant`, the commonest check, specialised for the commonest operators so the hot
+ * path is one closure (a missing value never equals a constant, so `=` needs no extra test).
+ */
+function literalCheck<E>(op: Check['op'], operand: Scalar, get: (ev: E) => FieldValue | undefined): Predicate<E> {
+  switch (op) {
+    case '=':
+    case '==':
+      return (ev) => get(ev) === operand;
+    case '!=':
+      return (ev) => {
+        const v = get(ev);
+        return v !== undefined && v !== operand;
+      };
+    case 'startswith': {
+      const s = String(operand);
+      return (ev) => {
+        const v = get(ev);
+        return typeof v === 'string' && v.startsWith(s);
+      };
+    }
+    case 'endswith': {
+      const s = String(operand);
+      return (ev) => {
+        const v = get(ev);
+        return typeof v === 'string' && v.endsWith(s);
+      };
+    }
+    case 'contains': {
+      const s = String(operand);
+      return (ev) => {
+        const v = get(ev);
+        return typeof v === 'string' && v.includes(s);
+      };
+    }
+    default: {
+      const test = scalarTest(op, operand);
+      return (ev) => {
+        const v = get(ev);
+        return v !== undefined && test(v as Scalar);
+      };
+    }
   }
 }
 
@@ -267,8 +303,14 @@ function literalOf(i: Literal | Operand): Literal {
 }
 
 function setCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
-  const test = setTest(c.op, constants(rhs, lhs.type), lhs.list);
+  const items = constants(rhs, lhs.type);
   const { get } = lhs;
+  if (!lhs.list && c.op !== 'pmatch') {
+    // A single value in a set: a missing value is never a member.
+    const set = new Set<FieldValue | undefined>(items);
+    return (ev) => set.has(get(ev));
+  }
+  const test = setTest(c.op, items, lhs.list);
   return (ev) => {
     const v = get(ev);
     return v !== undefined && test(v);
@@ -317,8 +359,7 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
         return v === undefined ? undefined : keysOf(v);
       }
     : (ev: E) => spec.extract(ev, arg);
-  const { memo } = r;
   const any = spec.anyWithoutArg === true && arg === undefined;
-  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, get: (ev) => memo.get(slot, ev, extract) };
+  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, get: r.memo.getter(slot, extract) };
 }
 

@@ -5,11 +5,16 @@
  * generation number, so moving to the next event invalidates every slot at once.
  */
 
+/** Which event the memo holds values for; a new event bumps the generation. */
+interface Current {
+  event: unknown;
+  generation: number;
+}
+
 export class FieldMemo {
   readonly #slots = new Map<string, number>();
   readonly #objectSlots = new Map<object, number>();
-  #event: unknown = undefined;
-  #generation = 0;
+  readonly #current: Current = { event: undefined, generation: 0 };
   readonly #stamps: number[] = [];
   readonly #values: unknown[] = [];
 
@@ -39,15 +44,29 @@ export class FieldMemo {
 
   /** The value of `slot` for `event`, extracting it on first use in this event. */
   get<E, V>(slot: number, event: E, extract: (event: E) => V): V {
-    if (this.#event !== event) {
-      this.#event = event;
-      this.#generation++;
-    }
-    if (this.#stamps[slot] === this.#generation) return this.#values[slot] as V;
-    const v = extract(event);
-    this.#values[slot] = v;
-    this.#stamps[slot] = this.#generation;
-    return v;
+    return this.getter(slot, extract)(event);
+  }
+
+  /**
+   * A reader of `slot` (`extract` on first use per event, the kept value after). The hot path:
+   * one closure holding the arrays, no method call or private-field lookups per read.
+   */
+  getter<E, V>(slot: number, extract: (event: E) => V): (event: E) => V {
+    const current = this.#current;
+    const stamps = this.#stamps;
+    const values = this.#values;
+    return (event) => {
+      if (current.event !== event) {
+        current.event = event;
+        current.generation++;
+      }
+      const generation = current.generation;
+      if (stamps[slot] === generation) return values[slot] as V;
+      const v = extract(event);
+      values[slot] = v;
+      stamps[slot] = generation;
+      return v;
+    };
   }
 
   /** Distinct fields memoized, for observability. */
