@@ -46,7 +46,7 @@ describe('rule loader positions and collection', () => {
     assert.match(e.excerpt ?? '', /proc\.name = cat and and\n {24}\^/);
   });
 
-  it('reports an unknown field used in a macro at the macro, not the rule', () => {
+  it('reports an unknown field used in a macro for the rule, pointing into the macro', () => {
     const set = load(`- macro: m
   condition: proc.nmae = cat
 - rule: r
@@ -58,8 +58,9 @@ describe('rule loader positions and collection', () => {
     const [e] = errors(set.diagnostics);
     assert.ok(e);
     assert.equal(e.code, 'CONDITION_COMPILE');
-    assert.equal(e.itemType, 'macro');
-    assert.equal(e.itemName, 'm');
+    assert.equal(e.itemType, 'rule');
+    assert.equal(e.itemName, 'r');
+    assert.match(e.message, /\(in macro 'm'\)$/);
     assert.deepEqual([e.line, e.col], [2, 14]);
   });
 

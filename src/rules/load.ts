@@ -95,6 +95,7 @@ function walkSpans(e: Expr, visit: (s: Span) => void): void {
   else if (e.kind === 'check') {
     visit(e.lhs.span);
     if (e.rhs !== undefined) visit(e.rhs.span);
+    if (e.rhs?.kind === 'list') for (const item of e.rhs.items) visit(item.span);
   }
 }
 
@@ -110,6 +111,15 @@ function usesField(e: Expr, name: string): boolean {
     if (c.lhs.kind === 'field' && c.lhs.name === name) found = true;
   });
   return found;
+}
+
+/**
+ * Problems found while compiling a rule belong to the rule (a macro may be fine for another
+ * source); when the text at fault is a macro's, the message says which, and the position points
+ * into the macro.
+ */
+function inMacro(message: string, owner: Owner | undefined): string {
+  return owner?.itemType === 'macro' ? `${message} (in macro '${owner.name}')` : message;
 }
 
 class Loader<E> {
@@ -317,7 +327,7 @@ class Loader<E> {
         return undefined;
       }
       const { at, owner } = this.#locate(err.span, text);
-      this.#push('error', 'CONDITION_COMPILE', err.message, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+      this.#push('error', 'CONDITION_COMPILE', inMacro(err.message, owner), at, 'rule', def.name);
       return undefined;
     }
     const outputText = def.output.text.trim();
@@ -375,7 +385,13 @@ class Loader<E> {
       for (const v of values) {
         if (v.kind !== 'literal' || !names.has(v.value)) continue;
         const { at, owner } = this.#locate(v.span, text);
-        this.#push('error', 'CONDITION_COMPILE', `unknown event type ${v.value}: '${v.value}' is a list that another list names before it is defined (or the lists name each other), so it was not expanded`, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+        // What the user wrote there: a list whose items lead to the unexpanded one.
+        const written = /^[^\s(),=]+/.exec((at.excerpt.split('\n')[0] ?? '').slice(at.pos.col - 1))?.[0];
+        const message =
+          written !== undefined && written !== v.value && names.has(written)
+            ? `unknown event type ${written}: list '${written}' expands to '${v.value}', a list left unexpanded because it is defined after the list that names it (or the lists name each other)`
+            : `unknown event type ${v.value}: '${v.value}' is a list that another list names before it is defined (or the lists name each other), so it was not expanded`;
+        this.#push('error', 'CONDITION_COMPILE', inMacro(message, owner), at, 'rule', def.name);
         ok = false;
       }
     });
@@ -392,12 +408,12 @@ class Loader<E> {
       const v = r.value.trim();
       const { at, owner } = this.#locate(r.span, text);
       if (TRANSFORMER_CALL.test(v)) {
-        this.#push('warning', 'FIELD_AS_VALUE', `'${r.value}' may be a valid field transformer misused as a const string value`, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+        this.#push('warning', 'FIELD_AS_VALUE', inMacro(`'${r.value}' may be a valid field transformer misused as a const string value`, owner), at, 'rule', def.name);
         return;
       }
       const op = parseOperandAt(v, 0);
       if (op !== undefined && op.end === v.length && op.operand.kind === 'field' && resolver.resolve(op.operand.name) !== undefined) {
-        this.#push('warning', 'FIELD_AS_VALUE', `'${r.value}' may be a valid field misused as a const string value`, at, owner?.itemType ?? 'rule', owner?.name ?? def.name);
+        this.#push('warning', 'FIELD_AS_VALUE', inMacro(`'${r.value}' may be a valid field misused as a const string value`, owner), at, 'rule', def.name);
       }
     });
   }
