@@ -11,6 +11,7 @@ import { keyInCidr } from './ip.js';
 import { FieldMemo } from './memo.js';
 import { addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
 import { compileTransform, type Getter } from './transformers.js';
+import { generatePredicate, type InlineCheck } from './generate.js';
 
 export type Predicate<E> = (event: E) => boolean;
 
@@ -23,6 +24,12 @@ export interface CompileOptions {
    * once per event.
    */
   readonly shared?: SharedConditions;
+  /**
+   * Generate one JavaScript function for the whole condition (generate.ts) instead of nesting
+   * closures: the common checks are inlined, with field reads straight from the memo. Same
+   * results, several times fewer calls per event.
+   */
+  readonly generate?: boolean;
 }
 
 /** Compiled sub-conditions by tree node, for `CompileOptions.shared`. */
@@ -51,7 +58,44 @@ interface Scope<E> {
 /** Compiles `expr` against the fields `resolver` knows; throws ConditionCompileError with a span. */
 export function compile<E>(expr: Expr, resolver: FieldResolver<E>, options: CompileOptions = {}): Predicate<E> {
   const shared = options.shared;
-  return node(expr, { resolver, memo: options.memo ?? new FieldMemo(), consts: shared?.constants ?? new WeakMap(), ...(shared === undefined ? {} : { shared }) });
+  const scope: Scope<E> = { resolver, memo: options.memo ?? new FieldMemo(), consts: shared?.constants ?? new WeakMap(), ...(shared === undefined ? {} : { shared }) };
+  if (options.generate !== true) return node(expr, scope);
+  return generatePredicate(expr, scope.memo, scope.consts, {
+    compileCheck: (c) => node(c, scope),
+    inlineCheck: (c) => inlineable(c, scope),
+  });
+}
+
+/** What generated code needs to inline a check: the field's memo slot, the operator, the constant(s). */
+function inlineable<E>(c: Check, r: Scope<E>): InlineCheck<E> | undefined {
+  if (c.lhs.kind !== 'field' || c.modifier !== undefined) return undefined;
+  const g = operand(c.lhs, r);
+  if (g.slot === undefined || g.list || g.any === true || g.never === true) return undefined;
+  if (g.type !== 'string' && g.type !== 'number' && g.type !== 'bool') return undefined;
+  const rhs = c.rhs;
+  try {
+    switch (c.op) {
+      case 'exists':
+        return { slot: g.slot, get: g.get, op: 'exists' };
+      case '=':
+      case '==':
+      case '!=':
+      case 'startswith':
+      case 'endswith':
+      case 'contains':
+        if (rhs?.kind !== 'literal' || !supports(g.type, c.op)) return undefined;
+        return { slot: g.slot, get: g.get, op: c.op === '==' ? '=' : c.op, operand: convert(rhs.value, g.type) };
+      case 'in':
+      case 'intersects':
+        if (rhs === undefined || (rhs.kind !== 'list' && rhs.kind !== 'listname' && rhs.kind !== 'literal')) return undefined;
+        return { slot: g.slot, get: g.get, op: 'in', set: new Set(constants(rhs, g.type)) };
+      default:
+        return undefined;
+    }
+  } catch {
+    // A bad operand: compiling the check the usual way reports it.
+    return undefined;
+  }
 }
 
 function constant<E>(r: Scope<E>, value: boolean): Predicate<E> {
@@ -360,6 +404,6 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
       }
     : (ev: E) => spec.extract(ev, arg);
   const any = spec.anyWithoutArg === true && arg === undefined;
-  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, get: r.memo.getter(slot, extract) };
+  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, slot, get: r.memo.getter(slot, extract) };
 }
 

@@ -69,6 +69,14 @@ export class FieldMemo {
     };
   }
 
+  /**
+   * The memo's state, for generated predicates (generate.ts), which read slots inline:
+   * `stamps[k] === current.generation ? values[k] : …`.
+   */
+  internals(): { readonly current: { event: unknown; generation: number }; readonly stamps: number[]; readonly values: unknown[] } {
+    return { current: this.#current, stamps: this.#stamps, values: this.#values };
+  }
+
   /** Distinct fields memoized, for observability. */
   get size(): number {
     return this.#slots.size;

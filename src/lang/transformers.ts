@@ -18,6 +18,8 @@ export interface Getter<E> {
   readonly keyed?: boolean;
   /** A field the source never supplies (FieldSpec.never): checks on it are constant false. */
   readonly never?: boolean;
+  /** For a plain field: its memo slot and extractor, so generated code can read it inline. */
+  readonly slot?: number;
   readonly get: (event: E) => FieldValue | undefined;
 }
 

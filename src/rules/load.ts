@@ -38,6 +38,11 @@ export interface SourceIndex<E> {
   readonly getters: readonly ((event: E) => FieldValue | undefined)[];
 }
 
+export interface LoadOptions {
+  /** Compile conditions to generated functions (default) or to nested closures (tests compare both). */
+  readonly generate?: boolean;
+}
+
 export interface RuleFile {
   readonly name: string;
   readonly text: string;
@@ -128,7 +133,10 @@ class Loader<E> {
   readonly #owners = new Map<Span, Owner>();
   readonly #loops = new Set<string>();
 
-  constructor(sources: readonly RuleSourceSpec<E>[]) {
+  readonly #generate: boolean;
+
+  constructor(sources: readonly RuleSourceSpec<E>[], options: LoadOptions) {
+    this.#generate = options.generate !== false;
     this.#sources = new Map(sources.map((s) => [s.name, { spec: s, resolver: createFieldTable(s.fields), memo: new FieldMemo(), shared: new SharedConditions() }]));
   }
 
@@ -318,7 +326,7 @@ class Loader<E> {
 
     let predicate: Predicate<E>;
     try {
-      predicate = compile(expr, source.resolver, { memo: source.memo, shared: source.shared });
+      predicate = compile(expr, source.resolver, { memo: source.memo, shared: source.shared, generate: this.#generate });
     } catch (err) {
       if (!(err instanceof ConditionCompileError)) throw err;
       if (def.skipIfUnknownFilter && err.message.startsWith('unknown field')) {
@@ -420,6 +428,6 @@ class Loader<E> {
 }
 
 /** Loads, checks and compiles rule files against the given sources. Never throws on bad rules. */
-export function loadRules<E>(files: readonly RuleFile[], sources: readonly RuleSourceSpec<E>[]): RuleSet<E> {
-  return new Loader(sources).load(files);
+export function loadRules<E>(files: readonly RuleFile[], sources: readonly RuleSourceSpec<E>[], options: LoadOptions = {}): RuleSet<E> {
+  return new Loader(sources, options).load(files);
 }
