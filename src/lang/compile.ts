@@ -287,7 +287,7 @@ function literalCheck<E>(op: Check['op'], operand: Scalar, get: (ev: E) => Field
 /** Canonical address keys of an extracted value (list fields: of each element that is an address). */
 function keysOf(v: FieldValue): FieldValue | undefined {
   if (!Array.isArray(v)) return addressKey(String(v));
-  const keys: string[] = [];
+  const keys: (string | number)[] = [];
   for (const x of v as readonly Scalar[]) {
     const k = addressKey(String(x));
     if (k !== undefined) keys.push(k);
@@ -317,7 +317,7 @@ function addresses<E>(g: Getter<E>): Getter<E> {
 function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
   const nets = constants(rhs, 'ipnet').map((x) => cidrOf(String(x)));
   const { get } = lhs;
-  const hits = (key: string): number => {
+  const hits = (key: string | number): number => {
     let n = 0;
     for (const net of nets) if (keyInCidr(key, net)) n++;
     return n;
@@ -330,7 +330,7 @@ function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
   };
   return (ev) => {
     const v = get(ev);
-    return typeof v === 'string' && nets.length > 0 && decide(hits(v));
+    return (typeof v === 'number' || typeof v === 'string') && nets.length > 0 && decide(hits(v));
   };
 }
 

@@ -9,7 +9,7 @@ import { RE2JS } from 're2js';
 import type { Operator } from './ast.js';
 import type { FieldType, Scalar } from './fields.js';
 import { globMatch, pathPrefixMatch } from './glob.js';
-import { addressKeyOf, inCidr, ipKey, parseCidr, parseIp, type Cidr } from './ip.js';
+import { addressKeyOf, inCidr, keyOfIp, parseCidr, parseIp, type AddressKey, type Cidr } from './ip.js';
 
 /** A compiled comparison of one extracted scalar against a fixed operand. */
 export type ScalarTest = (value: Scalar) => boolean;
@@ -28,7 +28,7 @@ export function convert(text: string, type: FieldType): Scalar {
   if (type === 'ipaddr') {
     const ip = parseIp(text);
     if (ip === undefined) throw new OperandError(`"${text}" is not an IP address`);
-    return ipKey(ip);
+    return keyOfIp(ip);
   }
   if (type === 'ipnet') {
     if (parseCidr(text) === undefined && parseIp(text) === undefined) throw new OperandError(`"${text}" is not an IP network`);
@@ -181,6 +181,6 @@ export function addressIn(text: string, net: Cidr): boolean {
 }
 
 /** The canonical key of an extracted address, or undefined when it is not an address. */
-export function addressKey(text: string): string | undefined {
+export function addressKey(text: string): AddressKey | undefined {
   return addressKeyOf(text);
 }

@@ -21,11 +21,18 @@ export interface SourceBinding<E> {
 /** Candidate lists per combination of index values are kept up to this many combinations. */
 const MAX_CACHED_KEYS = 4096;
 const MISSING = '\u0000';
+const OTHER = '\u0002';
 
 interface SourceRules<E> {
   readonly binding: SourceBinding<E>;
   readonly rules: readonly CompiledRule<E>[];
   readonly index: SourceIndex<E> | undefined;
+  /**
+   * Per index field, the values some rule names. Any other value is admitted or refused alike
+   * by every rule, so it is looked up as OTHER: the index stays as small as the rules, however
+   * many process names or container ids the events carry.
+   */
+  readonly named: readonly ReadonlySet<string>[];
   /** Nested by index field: value of the first → value of the second → … → candidate rules. */
   readonly byKey: Map<string, unknown>;
 }
@@ -44,12 +51,12 @@ export class RuleEngine<E> {
 
   constructor(set: RuleSet<E>, bindings: readonly SourceBinding<E>[], matching: RuleMatching = 'first') {
     this.#matching = matching;
-    this.#sources = bindings.map((binding) => ({
-      binding,
-      rules: set.rules.filter((r) => r.enabled && r.canMatch && r.source === binding.name),
-      index: set.indexes.get(binding.name),
-      byKey: new Map(),
-    }));
+    this.#sources = bindings.map((binding) => {
+      const rules = set.rules.filter((r) => r.enabled && r.canMatch && r.source === binding.name);
+      const index = set.indexes.get(binding.name);
+      const named = (index?.fields ?? []).map((_, i) => new Set(rules.flatMap((r) => [...(r.constraints[i]?.names ?? [])])));
+      return { binding, rules, index, named, byKey: new Map() };
+    });
   }
 
   /** The rules that can match `event`, in definition order. */
@@ -64,7 +71,8 @@ export class RuleEngine<E> {
       const last = getters.length - 1;
       for (let i = 0; i <= last; i++) {
         const v = (getters[i] as (event: E) => FieldValue | undefined)(event);
-        const key = typeof v === 'string' ? v : v === undefined || Array.isArray(v) ? MISSING : String(v);
+        const text = typeof v === 'string' ? v : v === undefined || Array.isArray(v) ? undefined : String(v);
+        const key = text === undefined ? MISSING : (s.named[i] as ReadonlySet<string>).has(text) ? text : OTHER;
         let next = level.get(key);
         if (next === undefined) {
           next = i === last ? this.#select(s, event) : new Map<string, unknown>();
@@ -87,6 +95,7 @@ export class RuleEngine<E> {
       const v = get(event);
       return v === undefined || Array.isArray(v) ? undefined : String(v);
     });
+    // (An unnamed value is selected for as itself: every rule treats it as it treats OTHER.)
     return s.rules.filter((r) => values.every((v, i) => admits(r.constraints[i], v)));
   }
 
