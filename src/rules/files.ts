@@ -5,6 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from './diagnostics.js';
 import type { RuleFile } from './load.js';
 
@@ -42,4 +43,4 @@ export async function readRuleFiles(paths: readonly string[]): Promise<{ readonl
 }
 
 /** Vigil's own default rules, shipped in the repository's `rules/` directory. */
-export const DEFAULT_RULES_DIR = new URL('../../rules/', import.meta.url).pathname;
+export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
