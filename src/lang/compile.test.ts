@@ -20,6 +20,8 @@ const fields = createFieldTable<Ev>([
   f('ka.images', 'string', { list: true }),
   f('proc.aname', 'string', { arg: 'optional', extract: (ev, arg) => (arg === undefined ? ev['proc.aname'] : (ev['proc.aname'] as string[] | undefined)?.[Number(arg)]) }),
   f('evt.arg', 'string', { arg: 'required', extract: (ev, arg) => ev[`evt.arg.${arg ?? ''}`] }),
+  // a field the source never supplies
+  f('proc.tty', 'number', { never: true }),
   // the libs compiler-test mock fields
   f('c.true', 'string', { extract: () => '1' }),
   f('c.false', 'string', { extract: () => '0' }),
@@ -39,6 +41,25 @@ const EV: Ev = {
 };
 
 const run = (condition: string, ev: Ev = EV) => compile(parse(condition), fields)(ev);
+
+describe('fields the source never supplies', () => {
+  for (const generate of [false, true]) {
+    const runAs = (condition: string, ev: Ev = EV) => compile(parse(condition), fields, { generate })(ev);
+    it(`${generate ? 'generated' : 'closures'}: a check on one is unknown, false however it is negated`, () => {
+      assert.equal(runAs('proc.tty = 0'), false);
+      assert.equal(runAs('not proc.tty = 0'), false, 'unknown, not true');
+      assert.equal(runAs('not not proc.tty = 0'), false);
+      assert.equal(runAs('proc.tty exists'), false);
+      // De Morgan: not (a and unknown) = not a or unknown: true exactly when a is false
+      assert.equal(runAs('not (proc.name = nginx and proc.tty = 0)'), false);
+      assert.equal(runAs('not (proc.name = apache and proc.tty = 0)'), true);
+      assert.equal(runAs('not (proc.name = apache or proc.tty = 0)'), false, 'not a and unknown');
+      // a field that exists but is absent on this event keeps Falco's two values
+      assert.equal(runAs('not fd.name = x', { 'proc.name': 'sh' }), true);
+      assert.equal(runAs('proc.name = nginx or proc.tty = 0'), true);
+    });
+  }
+});
 
 describe('compiler on the libs boolean and quoting cases', () => {
   it('evaluates every mock-field case of filter-eval-cases.json as expected', (t) => {

@@ -136,40 +136,64 @@ function node<E>(e: Expr, r: Scope<E>): Predicate<E> {
 function build<E>(e: Expr, r: Scope<E>): Predicate<E> {
   switch (e.kind) {
     case 'and':
-    case 'or': {
-      // Constant children fold: a false one decides an `and`, a true one an `or`; the others drop out.
-      const decisive = e.kind === 'or';
-      const cs: Predicate<E>[] = [];
-      for (const child of e.children) {
-        const c = node(child, r);
-        const k = r.consts.get(c);
-        if (k === decisive) return constant(r, decisive);
-        if (k === undefined) cs.push(c);
-      }
-      if (cs.length === 0) return constant(r, !decisive);
-      if (cs.length === 1) return cs[0] as Predicate<E>;
-      if (e.kind === 'and') {
-        return (ev) => {
-          for (const c of cs) if (!c(ev)) return false;
-          return true;
-        };
-      }
-      return (ev) => {
-        for (const c of cs) if (c(ev)) return true;
-        return false;
-      };
-    }
-    case 'not': {
-      const c = node(e.child, r);
-      const k = r.consts.get(c);
-      if (k !== undefined) return constant(r, !k);
-      return (ev) => !c(ev);
-    }
+    case 'or':
+      return junction(e.kind, e.children.map((child) => node(child, r)), r);
+    case 'not':
+      return negated(e.child, r);
     case 'macro':
       throw new ConditionCompileError(`undefined macro '${e.name}'`, e.span);
     case 'check':
       return check(e, r);
   }
+}
+
+/**
+ * `not e`, with the negation pushed down to the checks (De Morgan). Only checks on fields the
+ * source never supplies behave differently from a plain `!`: their value is unknown, not merely
+ * missing, and a rule must not fire on what it cannot know (Falco's `not
+ * container.mount.dest[/etc] in ("<NA>","N/A")` would otherwise hold on every container start,
+ * since Tetragon reports no mounts). So such a check is false whichever way it is negated, and a
+ * condition holds only when it holds whatever the unknown values are.
+ */
+function negated<E>(e: Expr, r: Scope<E>): Predicate<E> {
+  switch (e.kind) {
+    case 'not':
+      return node(e.child, r);
+    case 'and':
+    case 'or':
+      return junction(e.kind === 'and' ? 'or' : 'and', e.children.map((child) => negated(child, r)), r);
+    case 'macro':
+      throw new ConditionCompileError(`undefined macro '${e.name}'`, e.span);
+    case 'check': {
+      const c = node(e, r);
+      // The only constant checks are those on never-supplied fields: unknown, so false.
+      if (r.consts.has(c)) return constant(r, false);
+      return (ev) => !c(ev);
+    }
+  }
+}
+
+/** `and`/`or` over compiled children; a false child decides an `and`, a true one an `or`, other constants drop out. */
+function junction<E>(kind: 'and' | 'or', children: readonly Predicate<E>[], r: Scope<E>): Predicate<E> {
+  const decisive = kind === 'or';
+  const cs: Predicate<E>[] = [];
+  for (const c of children) {
+    const k = r.consts.get(c);
+    if (k === decisive) return constant(r, decisive);
+    if (k === undefined) cs.push(c);
+  }
+  if (cs.length === 0) return constant(r, !decisive);
+  if (cs.length === 1) return cs[0] as Predicate<E>;
+  if (kind === 'and') {
+    return (ev) => {
+      for (const c of cs) if (!c(ev)) return false;
+      return true;
+    };
+  }
+  return (ev) => {
+    for (const c of cs) if (c(ev)) return true;
+    return false;
+  };
 }
 
 function check<E>(c: Check, r: Scope<E>): Predicate<E> {

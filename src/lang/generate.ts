@@ -54,25 +54,25 @@ export function generatePredicate<E>(expr: Expr, memo: FieldMemo, consts: WeakMa
     return `(S[${i.slot}] === g ? V[${i.slot}] : R[${r}](ev))`;
   };
 
+  const junction = (kind: 'and' | 'or', children: readonly (string | boolean)[]): string | boolean => {
+    const decisive = kind === 'or';
+    const parts: string[] = [];
+    for (const x of children) {
+      if (x === decisive) return decisive;
+      if (typeof x === 'string') parts.push(x);
+    }
+    if (parts.length === 0) return !decisive;
+    return parts.length === 1 ? (parts[0] as string) : `(${parts.join(decisive ? ' || ' : ' && ')})`;
+  };
+
   /** JS source for `e`, or a boolean when `e` is constant. */
   const emit = (e: Expr): string | boolean => {
     switch (e.kind) {
       case 'and':
-      case 'or': {
-        const decisive = e.kind === 'or';
-        const parts: string[] = [];
-        for (const c of e.children) {
-          const x = emit(c);
-          if (x === decisive) return decisive;
-          if (typeof x === 'string') parts.push(x);
-        }
-        if (parts.length === 0) return !decisive;
-        return parts.length === 1 ? (parts[0] as string) : `(${parts.join(decisive ? ' || ' : ' && ')})`;
-      }
-      case 'not': {
-        const x = emit(e.child);
-        return typeof x === 'boolean' ? !x : `!${x}`;
-      }
+      case 'or':
+        return junction(e.kind, e.children.map(emit));
+      case 'not':
+        return emitNegated(e.child);
       case 'macro':
         // Compiling it reports the undefined macro.
         hooks.compileCheck(e as unknown as Check);
@@ -104,6 +104,23 @@ export function generatePredicate<E>(expr: Expr, memo: FieldMemo, consts: WeakMa
           case 'exists':
             return `(${v} !== undefined)`;
         }
+      }
+    }
+  };
+
+  /** `not e` with the negation pushed to the checks, as compile.ts `negated` (unknown stays false). */
+  const emitNegated = (e: Expr): string | boolean => {
+    switch (e.kind) {
+      case 'not':
+        return emit(e.child);
+      case 'and':
+      case 'or':
+        return junction(e.kind === 'and' ? 'or' : 'and', e.children.map(emitNegated));
+      case 'macro':
+        return emit(e);
+      case 'check': {
+        const x = emit(e);
+        return typeof x === 'boolean' ? false : `!${x}`;
       }
     }
   };

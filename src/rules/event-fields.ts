@@ -1,8 +1,8 @@
 /**
  * The fields Falco gives every plugin event whatever its source (`evt.time`, `evt.source`,
- * `evt.plugininfo`…), read from Vigil's envelope. `evt.num` is Falco's capture sequence number,
- * which offline files do not have: it is missing, so `evt.num = 0` (the rules' `never_true`)
- * stays false, as it is in Falco for every real event.
+ * `evt.plugininfo`…), read from Vigil's envelope. `evt.num`, Falco's event number counting from
+ * 1, is the record's line in its input (never 0, so the rules' `never_true`, `evt.num = 0`,
+ * stays false, as it is in Falco for every real event).
  */
 import type { VigilEvent } from '../core/event.js';
 import type { FieldSpec } from '../lang/index.js';
@@ -25,7 +25,7 @@ function nanos(e: VigilEvent): number {
 /** Plugin-event fields for `source`, skipping any the source's own table already declares. */
 export function pluginEventFields(source: string, pluginName: string, declared: readonly FieldSpec<VigilEvent>[]): FieldSpec<VigilEvent>[] {
   const fields: FieldSpec<VigilEvent>[] = [
-    { name: 'evt.num', type: 'number', never: true, extract: () => undefined },
+    { name: 'evt.num', type: 'number', extract: (e) => e.origin.line },
     { name: 'evt.time', type: 'string', extract: clockTime },
     { name: 'evt.time.s', type: 'string', extract: (e) => clockTime(e).slice(0, 8) },
     { name: 'evt.time.iso8601', type: 'string', extract: (e) => e.time },

@@ -352,7 +352,9 @@ function fsPath(get: (p: FsPaths) => string | undefined): Extractor {
 function declarations(): Decl[] {
   return [
     // evt: the event
-    missing('evt.num', 'number'),
+    // Falco's event number counts events from 1; offline, the record's line in its input does
+    // (never 0, so the rules' `never_true`, `evt.num = 0`, stays false).
+    field('evt.num', 'number', (v) => v.event.origin.line),
     field('evt.time', 'string', (v) => `${v.time.clock}.${v.time.nanos}`),
     field('evt.time.s', 'string', (v) => v.time.clock),
     field('evt.time.iso8601', 'string', (v) => `${v.time.date}T${v.time.clock}.${v.time.nanos}Z`),
