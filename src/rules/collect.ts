@@ -300,12 +300,17 @@ class ItemContext {
     if (append || override?.get('condition') === 'append') {
       if (prev === undefined) this.#fail('NO_PREVIOUS', "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists");
       prev.condition = prev.condition.concat(' ', condition);
+      prev.visibility = next();
       return;
     }
     if (prev !== undefined) {
       prev.condition = condition;
       prev.place = this.#place();
-    } else this.#c.macros.set(name, { name, condition, place: this.#place(), index: next() });
+      prev.visibility = next();
+    } else {
+      const index = next();
+      this.#c.macros.set(name, { name, condition, place: this.#place(), index, visibility: index });
+    }
   }
 
   // ---- rules

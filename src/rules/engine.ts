@@ -20,8 +20,9 @@ export interface SourceBinding<E> {
 
 /** Candidate lists per combination of index values are kept up to this many combinations. */
 const MAX_CACHED_KEYS = 4096;
-const MISSING = '\u0000';
-const OTHER = '\u0002';
+/** Index keys of their own kind, so no value a rule names can collide with them. */
+const MISSING = Symbol('missing');
+const OTHER = Symbol('other');
 
 interface SourceRules<E> {
   readonly binding: SourceBinding<E>;
@@ -34,7 +35,7 @@ interface SourceRules<E> {
    */
   readonly named: readonly ReadonlySet<string>[];
   /** Nested by index field: value of the first → value of the second → … → candidate rules. */
-  readonly byKey: Map<string, unknown>;
+  readonly byKey: Map<string | symbol, unknown>;
 }
 
 function admits(set: TypeSet | undefined, value: string | undefined): boolean {
@@ -66,7 +67,7 @@ export class RuleEngine<E> {
       const index = s.index;
       if (index === undefined || index.getters.length === 0) return s.rules;
       // One small map per index field, nested: no key string is built per event.
-      let level: Map<string, unknown> = s.byKey;
+      let level: Map<string | symbol, unknown> = s.byKey;
       const getters = index.getters;
       const last = getters.length - 1;
       for (let i = 0; i <= last; i++) {
@@ -75,14 +76,14 @@ export class RuleEngine<E> {
         const key = text === undefined ? MISSING : (s.named[i] as ReadonlySet<string>).has(text) ? text : OTHER;
         let next = level.get(key);
         if (next === undefined) {
-          next = i === last ? this.#select(s, event) : new Map<string, unknown>();
+          next = i === last ? this.#select(s, event) : new Map<string | symbol, unknown>();
           if (this.#cached < MAX_CACHED_KEYS) {
             level.set(key, next);
             this.#cached++;
           }
         }
         if (i === last) return next as readonly CompiledRule<E>[];
-        level = next as Map<string, unknown>;
+        level = next as Map<string | symbol, unknown>;
       }
       return s.rules;
     }

@@ -45,7 +45,9 @@ function literals(c: Check): string[] | undefined {
 function checkTypes(c: Check, field: string): TypeSet {
   if (c.lhs.kind !== 'field' || c.modifier !== undefined) return ANY;
   if (c.lhs.name === 'evt.num' && c.lhs.arg === undefined) return eventNumber(c);
-  if ((c.lhs.name !== field && !(field === 'evt.type' && c.lhs.name === 'syscall.type')) || c.lhs.arg !== undefined) return ANY;
+  // Only the field itself: `syscall.type` equals `evt.type` only where it has a value, so it
+  // cannot stand for it (under `not`, a missing `syscall.type` matches any type).
+  if (c.lhs.name !== field || c.lhs.arg !== undefined) return ANY;
   const vals = literals(c);
   if (vals === undefined) return ANY;
   switch (c.op) {

@@ -95,9 +95,11 @@ describe('rule loader positions and collection', () => {
   output: o
   priority: INFO
 - macro: a
-  condition: b
+  condition: evt.type = open
 - macro: b
   condition: a
+- macro: a
+  condition: b
 - rule: loop
   desc: d
   condition: evt.type = open and a
@@ -116,7 +118,7 @@ describe('rule loader positions and collection', () => {
   source: k8s_audit
 `);
     const codes = errors(set.diagnostics).map((d) => `${d.itemName ?? ''}:${d.code}:${d.line}`);
-    assert.deepEqual(codes.sort(), ['a:MACRO_LOOP:17', 'bad_output:OUTPUT_INVALID:28', 'bad_priority:PRIORITY_INVALID:10', 'undefined_macro:MACRO_UNDEFINED:13'].sort());
+    assert.deepEqual(codes.sort(), ['a:MACRO_LOOP:21', 'bad_output:OUTPUT_INVALID:30', 'bad_priority:PRIORITY_INVALID:10', 'undefined_macro:MACRO_UNDEFINED:13'].sort());
     assert.deepEqual(set.rules.map((r) => r.name), ['good1', 'good2']);
   });
 
@@ -148,6 +150,38 @@ describe('rule loader positions and collection', () => {
 `);
     const w = set.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${d.itemName ?? ''}:${d.code}`);
     assert.deepEqual(w.sort(), ['broad:EVTTYPE_BROAD', 'unused_list:UNUSED', 'unused_macro:UNUSED']);
+  });
+
+  it("enforces Falco's macro visibility: a macro sees only macros defined before it", () => {
+    const set = load(`- macro: a
+  condition: b and evt.type = open
+- macro: b
+  condition: proc.name = x
+- rule: r
+  desc: d
+  condition: a
+  output: o
+  priority: INFO
+`);
+    const [e] = errors(set.diagnostics);
+    assert.ok(e);
+    assert.deepEqual([e.code, e.itemType, e.itemName, e.line, e.col], ['MACRO_UNDEFINED', 'macro', 'a', 2, 14]);
+  });
+
+  it('expands a list naming a list one level, as Falco does', () => {
+    const set = load(`- list: c1
+  items: [cat]
+- list: c2
+  items: [c1, dog]
+- list: c3
+  items: [c2]
+- rule: r
+  desc: d
+  condition: evt.type = open and proc.name in (c3)
+  output: o
+  priority: INFO
+`);
+    assert.equal(set.compiledConditions.get('r'), '(evt.type = open and proc.name in (c1, dog))');
   });
 
   it('never throws on arbitrary YAML shapes', () => {
@@ -186,6 +220,35 @@ describe('rule engine', () => {
     assert.deepEqual(all.evaluate(open).map((r) => r.name), ['any_cat', 'open_cat']);
     assert.deepEqual(all.evaluate({ 'evt.type': 'execve', 'proc.name': 'cat' }).map((r) => r.name), ['any_cat', 'exec_cat']);
     assert.deepEqual(all.evaluate({ 'evt.type': 'execve', 'proc.name': 'ls' }), []);
+  });
+
+  it('never lets an index value shadow another: unnamed values, missing values, odd names', () => {
+    const sources: RuleSourceSpec<Ev>[] = [{ name: 'syscall', fields: [field('evt.type'), field('proc.name'), field('syscall.type')], typeField: 'evt.type', indexFields: ['evt.type', 'proc.name'] }];
+    const set = loadRules([{ name: 'r.yaml', text: `- rule: odd
+  desc: d
+  condition: evt.type = open and proc.name = "\\x02"
+  output: o
+  priority: INFO
+- rule: not bash
+  desc: d
+  condition: evt.type = open and not proc.name = bash
+  output: o
+  priority: INFO
+- rule: not openat syscall
+  desc: d
+  condition: proc.name = bash and not syscall.type = openat
+  output: o
+  priority: INFO
+  warn_evttypes: false
+` }], sources);
+    assert.deepEqual(set.diagnostics.filter((d) => d.severity === 'error'), []);
+    const engine = new RuleEngine(set, [{ name: 'syscall', accepts: () => true }], 'all');
+    const fire = (ev: Ev) => engine.evaluate(ev).map((r) => r.name);
+    assert.deepEqual(fire({ 'evt.type': 'open', 'proc.name': 'zzz' }), ['not bash']);
+    assert.deepEqual(fire({ 'evt.type': 'open', 'proc.name': '\u0002' }), ['odd', 'not bash']);
+    assert.deepEqual(fire({ 'evt.type': 'open' }), ['not bash'], 'a missing name: only the negated check holds');
+    // syscall.type is missing on non-syscall hooks, where evt.type still has a value
+    assert.deepEqual(fire({ 'evt.type': 'openat', 'proc.name': 'bash' }), ['not openat syscall']);
   });
 
   it('renders outputs with <NA> for missing fields', () => {

@@ -165,7 +165,7 @@ class Loader<E> {
       if (m.expr === undefined) continue;
       const problems: MacroProblem[] = [];
       const seen = new Set<string>();
-      expandMacros(m.expr, macros, seen, problems);
+      expandMacros(m.expr, macros, seen, problems, m.visibility);
       for (const name of seen) if (name !== m.name || this.#selfReferences(m.expr, name)) usedMacros.add(name);
       this.#reportMacroProblems(problems, reported, undefined);
     }
@@ -239,18 +239,22 @@ class Loader<E> {
     }
   }
 
-  /** Final list values, in definition order; an item naming an earlier list stands for its items. */
+  /**
+   * Final list values, in definition order. An item naming a list defined earlier stands for
+   * that list's items as written (one level, as Falco expands them: a list of lists of lists
+   * keeps the inner names).
+   */
   #lists(c: Collection): ListValue[] {
-    const done = new Map<string, string[]>();
+    const earlier = new Map<string, readonly string[]>();
     const out: ListValue[] = [];
     for (const l of [...c.lists.values()].sort((a, b) => a.index - b.index)) {
       const items: string[] = [];
       for (const item of l.items) {
-        const earlier = done.get(item);
-        if (earlier !== undefined) items.push(...earlier);
+        const ref = earlier.get(item);
+        if (ref !== undefined) items.push(...ref.map(quoteItem));
         else items.push(quoteItem(item));
       }
-      done.set(l.name, items);
+      earlier.set(l.name, l.items);
       out.push({ name: l.name, items });
     }
     return out;
@@ -272,7 +276,7 @@ class Loader<E> {
     const out = new Map<string, ParsedMacro>();
     for (const m of [...c.macros.values()].sort((a, b) => a.index - b.index)) {
       const text = substituteLists(m.condition, lists, usedLists);
-      out.set(m.name, { name: m.name, expr: this.#parse(text, 'macro', m.name) });
+      out.set(m.name, { name: m.name, expr: this.#parse(text, 'macro', m.name), index: m.index, visibility: m.visibility });
     }
     return out;
   }

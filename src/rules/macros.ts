@@ -18,14 +18,18 @@ export interface MacroProblem {
 export interface ParsedMacro {
   readonly name: string;
   readonly expr: Expr | undefined;
+  /** Definition order, and the position its condition sees macros up to (see MacroDef). */
+  readonly index: number;
+  readonly visibility: number;
 }
 
 /** Replaces macro references in `e`; records every macro used and every problem met. */
-export function expandMacros(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<string>, problems: MacroProblem[]): Expr | undefined {
-  return expand(e, macros, used, problems, []);
+export function expandMacros(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<string>, problems: MacroProblem[], visibility = Infinity): Expr | undefined {
+  return expand(e, macros, used, problems, [], visibility);
 }
 
-function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<string>, problems: MacroProblem[], stack: string[]): Expr | undefined {
+/** `visible`: the macros this text may name are those defined before this position. */
+function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<string>, problems: MacroProblem[], stack: string[], visible: number): Expr | undefined {
   switch (e.kind) {
     case 'and':
     case 'or': {
@@ -33,7 +37,7 @@ function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<str
       let changed = false;
       let broken = false;
       for (const c of e.children) {
-        const x = expand(c, macros, used, problems, stack);
+        const x = expand(c, macros, used, problems, stack, visible);
         if (x === undefined) broken = true;
         else {
           if (x !== c) changed = true;
@@ -44,7 +48,7 @@ function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<str
       return changed ? { ...e, children } : e;
     }
     case 'not': {
-      const x = expand(e.child, macros, used, problems, stack);
+      const x = expand(e.child, macros, used, problems, stack, visible);
       if (x === undefined) return undefined;
       return x === e.child ? e : { ...e, child: x };
     }
@@ -52,7 +56,7 @@ function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<str
       return e;
     case 'macro': {
       const m = macros.get(e.name);
-      if (m === undefined) {
+      if (m === undefined || m.index >= visible) {
         problems.push({ code: 'MACRO_UNDEFINED', message: `Undefined macro '${e.name}' used in filter.`, span: e.span });
         return undefined;
       }
@@ -64,7 +68,7 @@ function expand(e: Expr, macros: ReadonlyMap<string, ParsedMacro>, used: Set<str
       }
       if (m.expr === undefined) return undefined;
       stack.push(e.name);
-      const x = expand(m.expr, macros, used, problems, stack);
+      const x = expand(m.expr, macros, used, problems, stack, m.visibility);
       stack.pop();
       return x;
     }

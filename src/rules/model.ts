@@ -27,6 +27,11 @@ export interface MacroDef {
   condition: LocatedText;
   place: ItemPlace;
   readonly index: number;
+  /**
+   * The position of its last definition or append: its condition sees only the macros defined
+   * before that (Falco's visibility), so a macro cannot use one defined after it.
+   */
+  visibility: number;
 }
 
 export interface ExceptionDef extends ExceptionSpec {
