@@ -42,11 +42,6 @@ export class FieldMemo {
     return s;
   }
 
-  /** The value of `slot` for `event`, extracting it on first use in this event. */
-  get<E, V>(slot: number, event: E, extract: (event: E) => V): V {
-    return this.getter(slot, extract)(event);
-  }
-
   /**
    * A reader of `slot` (`extract` on first use per event, the kept value after). The hot path:
    * one closure holding the arrays, no method call or private-field lookups per read.

@@ -9,7 +9,7 @@ import { RE2JS } from 're2js';
 import type { Operator } from './ast.js';
 import type { FieldType, Scalar } from './fields.js';
 import { globMatch, pathPrefixMatch } from './glob.js';
-import { addressKeyOf, inCidr, keyOfIp, parseCidr, parseIp, type AddressKey, type Cidr } from './ip.js';
+import { addressKeyOf, keyOfIp, parseCidr, parseIp, type AddressKey, type Cidr } from './ip.js';
 
 /** A compiled comparison of one extracted scalar against a fixed operand. */
 export type ScalarTest = (value: Scalar) => boolean;
@@ -172,12 +172,6 @@ export function cidrOf(text: string): Cidr {
   const ip = parseIp(text);
   if (ip === undefined) throw new OperandError(`"${text}" is not an IP network`);
   return { ...ip, bits: ip.family === 4 ? 32 : 128 };
-}
-
-/** Whether the address text lies in the network. */
-export function addressIn(text: string, net: Cidr): boolean {
-  const ip = parseIp(text);
-  return ip !== undefined && inCidr(ip, net);
 }
 
 /** The canonical key of an extracted address, or undefined when it is not an address. */
