@@ -193,11 +193,11 @@ class Loader<E> {
   }
 
   /** The fields of `e` the source never supplies. */
-  #neverFields(e: Expr, spec: RuleSourceSpec<E>): string[] {
+  #neverFields(e: Expr, resolver: FieldResolver<E>): string[] {
     const out = new Set<string>();
     checks(e, (c) => {
       if (c.lhs.kind !== 'field') return;
-      const f = createFieldTable(spec.fields).resolve(c.lhs.name);
+      const f = resolver.resolve(c.lhs.name);
       // evt.num appears in every `never_true` placeholder; it is never the reason.
       if (f?.spec.never === true && f.spec.name !== 'evt.num') out.add(f.spec.name);
     });
@@ -359,7 +359,7 @@ class Loader<E> {
     const types = typeField === undefined ? undefined : eventTypes(expr, typeField);
     const canMatch = source.shared.constantOf(predicate) !== false;
     if (!canMatch && def.enabled) {
-      const never = this.#neverFields(expr, source.spec);
+      const never = this.#neverFields(expr, source.resolver);
       this.#push('warning', 'NEVER_MATCHES', `Rule can never fire on ${source.spec.name} events here: it needs ${never.join(', ')}, which the source does not supply`, { pos: def.place.file.position(def.place.offset) }, 'rule', def.name);
     }
     if (types?.all === true && def.warnEvttypes) {
