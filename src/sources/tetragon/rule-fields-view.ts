@@ -337,11 +337,20 @@ function entityAt(event: VigilEvent, key: string): Entity | undefined {
 
 /** The subject's placement from the enrichment's entities (container, pod, namespace, image). */
 function entityPlacement(event: VigilEvent, subjectKey: string): Placement | undefined {
+  const relations = event.relations;
+  // One plain pass first: most enriched events are host processes, placed on a node only, and
+  // need nothing more.
+  let containerKey: string | undefined;
+  let subjectPod: string | undefined;
+  for (const r of relations) {
+    if (r.kind !== 'runs-in' || r.from !== subjectKey) continue;
+    if (containerKey === undefined && r.to.startsWith('container:')) containerKey = r.to;
+    else if (subjectPod === undefined && r.to.startsWith('pod:')) subjectPod = r.to;
+  }
+  if (containerKey === undefined && subjectPod === undefined) return undefined;
   const target = (from: string, kind: string, prefix: string): string | undefined =>
-    event.relations.find((r) => r.from === from && r.kind === kind && r.to.startsWith(prefix))?.to;
-  const containerKey = target(subjectKey, 'runs-in', 'container:');
-  const podKey = (containerKey === undefined ? undefined : target(containerKey, 'runs-in', 'pod:')) ?? target(subjectKey, 'runs-in', 'pod:');
-  if (containerKey === undefined && podKey === undefined) return undefined;
+    relations.find((r) => r.from === from && r.kind === kind && r.to.startsWith(prefix))?.to;
+  const podKey = (containerKey === undefined ? undefined : target(containerKey, 'runs-in', 'pod:')) ?? subjectPod;
   const c = containerKey === undefined ? undefined : entityAt(event, containerKey);
   const pod = podKey === undefined ? undefined : entityAt(event, podKey);
   const nsKey = podKey === undefined ? undefined : target(podKey, 'in-namespace', 'namespace:');
