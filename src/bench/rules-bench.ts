@@ -34,22 +34,16 @@ export interface RuleBenchResult {
   readonly matchedEvents: number;
 }
 
-const BATCH = 512;
-
-/** Decodes `lines` batch by batch, calling `each` on every batch. */
-function inBatches(lines: readonly string[], states: ReadonlyMap<SourceDecoder, SourceState>, each: (events: readonly VigilEvent[]) => void): void {
+function decodeAll(lines: readonly string[], states: ReadonlyMap<SourceDecoder, SourceState>): VigilEvent[] {
   const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock, states });
   const out: Decoded[] = [];
-  const batch: VigilEvent[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    decoder.decodeText(lines[i] as string, { path: 'bench', line: i + 1 }, out);
-    for (const d of out) if (d.type === 'event') batch.push(d.event);
+  const events: VigilEvent[] = [];
+  lines.forEach((l, i) => {
+    decoder.decodeText(l, { path: 'bench', line: i + 1 }, out);
+    for (const d of out) if (d.type === 'event') events.push(d.event);
     out.length = 0;
-    if (batch.length >= BATCH || i === lines.length - 1) {
-      each(batch);
-      batch.length = 0;
-    }
-  }
+  });
+  return events;
 }
 
 export function benchRules(c: RuleBenchCase, rounds: number, matching: RuleMatching = 'first'): RuleBenchResult {
@@ -59,10 +53,7 @@ export function benchRules(c: RuleBenchCase, rounds: number, matching: RuleMatch
   const states = new Map<SourceDecoder, SourceState>([[tetragonDecoder, tree]]);
   const set = loadRules(c.files, createRuleSources({ ancestry: tree }));
   const engine = new RuleEngine(set, SOURCE_BINDINGS, matching);
-  const decoded: VigilEvent[] = [];
-  inBatches(c.lines, states, (batch) => {
-    for (const e of batch) decoded.push(e);
-  });
+  const decoded = decodeAll(c.lines, states);
   const events = decoded.length;
   let candidates = 0;
   for (const e of decoded) candidates += engine.candidates(e).length;

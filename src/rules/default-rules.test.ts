@@ -11,11 +11,11 @@
  * sources' real formats (Tetragon export JSON, audit.k8s.io Events, CloudTrail records).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { CORPUS_DIR, corpusPath, requireCorpus } from '../../test/support/corpus.js';
+import { CORPUS_DIR, corpusPath, requireCorpus, requireShared } from '../../test/support/corpus.js';
 import type { VigilEvent } from '../core/event.js';
 import type { JsonObject } from '../core/json.js';
 import { techniquesFromTags, type Signal } from '../core/signal.js';
@@ -366,11 +366,7 @@ interface Technique {
 }
 
 function requireAttack(t: TestContext): boolean {
-  if (!requireCorpus(t)) return false;
-  if (existsSync(ATTACK_DIR)) return true;
-  if (process.env['CI'] === 'true') throw new Error(`ATT&CK data missing at ${ATTACK_DIR}`);
-  t.skip(`ATT&CK data not found at ${ATTACK_DIR}`);
-  return false;
+  return requireCorpus(t) && requireShared(t, ATTACK_DIR);
 }
 
 // ============================================================================================

@@ -127,8 +127,17 @@ function inMacro(message: string, owner: Owner | undefined): string {
   return owner?.itemType === 'macro' ? `${message} (in macro '${owner.name}')` : message;
 }
 
+/** The index fields of a source that it declares as scalar fields. */
+function indexFieldsOf<E>(spec: RuleSourceSpec<E>): string[] {
+  const wanted = spec.indexFields ?? (spec.typeField === undefined ? [] : [spec.typeField]);
+  return wanted.filter((name) => {
+    const f = spec.fields.find((x) => x.name === name);
+    return f !== undefined && f.list !== true && f.anyWithoutArg !== true && f.arg !== 'required';
+  });
+}
+
 class Loader<E> {
-  readonly #sources: ReadonlyMap<string, { readonly spec: RuleSourceSpec<E>; readonly resolver: FieldResolver<E>; readonly memo: FieldMemo; readonly shared: SharedConditions }>;
+  readonly #sources: ReadonlyMap<string, { readonly spec: RuleSourceSpec<E>; readonly resolver: FieldResolver<E>; readonly memo: FieldMemo; readonly shared: SharedConditions; readonly indexFields: readonly string[] }>;
   readonly #diagnostics: Diagnostic[] = [];
   readonly #owners = new Map<Span, Owner>();
   readonly #loops = new Set<string>();
@@ -137,7 +146,7 @@ class Loader<E> {
 
   constructor(sources: readonly RuleSourceSpec<E>[], options: LoadOptions) {
     this.#generate = options.generate !== false;
-    this.#sources = new Map(sources.map((s) => [s.name, { spec: s, resolver: createFieldTable(s.fields), memo: new FieldMemo(), shared: new SharedConditions() }]));
+    this.#sources = new Map(sources.map((s) => [s.name, { spec: s, resolver: createFieldTable(s.fields), memo: new FieldMemo(), shared: new SharedConditions(), indexFields: indexFieldsOf(s) }]));
   }
 
   #push(severity: Diagnostic['severity'], code: RuleErrorCode, message: string, at: { readonly pos: Position; readonly excerpt?: string }, itemType: string, itemName: string): void {
@@ -204,19 +213,10 @@ class Loader<E> {
     return [...out].sort();
   }
 
-  /** The index fields of a source that it declares as scalar fields. */
-  #indexFields(spec: RuleSourceSpec<E>): string[] {
-    const wanted = spec.indexFields ?? (spec.typeField === undefined ? [] : [spec.typeField]);
-    return wanted.filter((name) => {
-      const f = spec.fields.find((x) => x.name === name);
-      return f !== undefined && f.list !== true && f.anyWithoutArg !== true && f.arg !== 'required';
-    });
-  }
-
   #indexes(): Map<string, SourceIndex<E>> {
     const out = new Map<string, SourceIndex<E>>();
     for (const [name, s] of this.#sources) {
-      const fields = this.#indexFields(s.spec);
+      const fields = s.indexFields;
       const getters = fields.map((f) => {
         const op = parseOperandAt(f, 0);
         if (op === undefined) throw new Error(`index field ${f} does not parse`);
@@ -377,7 +377,7 @@ class Loader<E> {
       predicate,
       output,
       types,
-      constraints: this.#indexFields(source.spec).map((f) => (f === typeField && types !== undefined ? types : eventTypes(expr, f))),
+      constraints: source.indexFields.map((f) => (f === typeField && types !== undefined ? types : eventTypes(expr, f))),
       canMatch,
       position: def.place.file.position(def.place.offset),
     };

@@ -12,12 +12,18 @@ export function corpusPath(relative: string): string {
 }
 
 /**
- * Call first in a test that reads the corpus. Returns false (and marks the test skipped, with a
- * notice) when the corpus is absent, as on a user's laptop; under CI=true its absence fails.
+ * Call first in a test that reads shared data (`dir`, the corpus by default). Returns false (and
+ * marks the test skipped, with a notice) when it is absent, as on a user's laptop; under CI=true
+ * its absence fails.
  */
-export function requireCorpus(t: TestContext): boolean {
-  if (existsSync(CORPUS_DIR)) return true;
-  if (process.env['CI'] === 'true') throw new Error(`the shared corpus is missing at ${CORPUS_DIR} (required under CI=true)`);
-  t.skip(`shared corpus not found at ${CORPUS_DIR}; skipping`);
+export function requireShared(t: TestContext, dir: string): boolean {
+  if (existsSync(dir)) return true;
+  if (process.env['CI'] === 'true') throw new Error(`shared data is missing at ${dir} (required under CI=true)`);
+  t.skip(`shared data not found at ${dir}; skipping`);
   return false;
+}
+
+/** `requireShared` for the telemetry corpus. */
+export function requireCorpus(t: TestContext): boolean {
+  return requireShared(t, CORPUS_DIR);
 }

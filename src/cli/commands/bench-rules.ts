@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRules, type RuleBenchResult } from '../../bench/rules-bench.js';
 import { k8sAuditWorkload, tetragonWorkload } from '../../bench/rules-workload.js';
 import { messageOf } from '../../core/errors.js';
+import { DEFAULT_RULES_DIR } from '../../rules/files.js';
 import type { RuleFile } from '../../rules/load.js';
 import type { CliIo } from '../io.js';
 
@@ -11,10 +13,9 @@ import type { CliIo } from '../io.js';
 const CORPUS_FALCO = fileURLToPath(new URL('../../../../shared/corpus/falco/', import.meta.url));
 const OFFICIAL_SYSCALL = ['rules/falco_rules.yaml', 'rules/falco-incubating_rules.yaml', 'rules/falco-sandbox_rules.yaml'].map((f) => `${CORPUS_FALCO}${f}`);
 const OFFICIAL_K8S = [`${CORPUS_FALCO}plugins/k8saudit/rules/k8s_audit_rules.yaml`];
-const DEFAULT_DIR = fileURLToPath(new URL('../../../rules/', import.meta.url));
 
 function defaults(official: readonly string[], own: string): string[] {
-  return official.every((f) => existsSync(f)) ? [...official] : [`${DEFAULT_DIR}${own}`];
+  return official.every((f) => existsSync(f)) ? [...official] : [join(DEFAULT_RULES_DIR, own)];
 }
 
 async function read(paths: readonly string[]): Promise<RuleFile[]> {
