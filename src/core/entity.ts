@@ -99,6 +99,27 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
+/** 1 for the ASCII hex digits (either case), by character code. */
+const HEX_DIGIT: Uint8Array = (() => {
+  const t = new Uint8Array(128);
+  for (const ch of '0123456789abcdefABCDEF') t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
+/**
+ * Whether `s` from `start` on is all hex digits. A table lookup and no branch per character:
+ * digits and letters alternate at random in an id, and a branch on which one it is mispredicts
+ * half the time, which made this check three times slower.
+ */
+export function isHexFrom(s: string, start: number): boolean {
+  let ok = 1;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    ok &= c < 128 ? (HEX_DIGIT[c] as number) : 0;
+  }
+  return ok === 1;
+}
+
 /**
  * Container ids come as `containerd://<64 hex>`, `docker://…`, 64 hex, or Falco's 12-hex short
  * id; Tetragon's `docker` field has 31 characters. The canonical id is the first 12 hex digits,
@@ -106,13 +127,10 @@ function hasKeys(o: object): boolean {
  */
 export function canonicalContainerId(raw: string): string {
   const scheme = raw.indexOf('://');
-  const id = (scheme >= 0 ? raw.slice(scheme + 3) : raw).toLowerCase();
-  if (id.length <= 12) return id;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return id;
-  }
-  return id.slice(0, 12);
+  const start = scheme >= 0 ? scheme + 3 : 0;
+  // Lowercasing only what is kept: the result is the same as lowercasing the whole id first.
+  if (raw.length - start <= 12 || !isHexFrom(raw, start)) return (start === 0 ? raw : raw.slice(start)).toLowerCase();
+  return raw.slice(start, start + 12).toLowerCase();
 }
 
 /** `namespace/name`, the id of namespaced Kubernetes objects (pods, service accounts). */

@@ -9,6 +9,28 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/*
+ * Value readers: the caller reads the member itself (`asText(o['binary'])`). On hot paths that
+ * matters: every call site keeps its own inline cache for the member, whereas `str(o, key)`
+ * shares one load for every key and object shape it is called with, which V8 can only serve
+ * through its slow generic lookup.
+ */
+
+/** An object value, or undefined. */
+export function asObject(v: unknown): JsonObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonObject) : undefined;
+}
+
+/** A non-empty string value, or undefined. */
+export function asText(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** An array value (empty when it is not one). */
+export function asArray(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
 /** The member as an object, or undefined. */
 export function obj(o: JsonObject | undefined, key: string): JsonObject | undefined {
   const v = o?.[key];

@@ -11,7 +11,7 @@
  * buffers) are named, and integers stay unnamed rather than guessed.
  */
 
-import { isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { asObject, asText, isObject, obj, str, type JsonObject } from '../../core/json.js';
 import { MAX_ARGS } from './constants.js';
 import { FD_RETURNING, OPEN_TYPES, refineType, syscallCategory, syscallParams, type Category, type HookInfo, type Param, type SocketRole } from './rule-fields-hooks.js';
 import {
@@ -55,9 +55,6 @@ export interface FsPaths {
   readonly targetraw?: string;
 }
 
-const INT_KEYS = ['int_arg', 'long_arg', 'uint_arg', 'size_arg'] as const;
-const FILE_KEYS = ['file_arg', 'path_arg', 'linux_binprm_arg'] as const;
-
 /** Path-based syscalls: they name files but act on no file descriptor (Falco sets fs.path.*, not fd.*). */
 const PATH_TYPES: ReadonlySet<string> = new Set([
   'unlink', 'unlinkat', 'mkdir', 'mkdirat', 'rmdir', 'rename', 'renameat', 'renameat2', 'symlink', 'symlinkat',
@@ -84,11 +81,12 @@ function argKind(a: JsonObject): string | undefined {
 
 export function intOf(a: JsonObject | undefined): number | undefined {
   if (a === undefined) return undefined;
-  for (const k of INT_KEYS) {
-    const v = a[k];
-    if (v !== undefined) return toNum(v);
-  }
-  return undefined;
+  // Each member read at its own site (see asText in core/json.ts), in the order int, long, uint, size.
+  let v = a['int_arg'];
+  if (v === undefined) v = a['long_arg'];
+  if (v === undefined) v = a['uint_arg'];
+  if (v === undefined) v = a['size_arg'];
+  return v === undefined ? undefined : toNum(v);
 }
 
 /**
@@ -105,12 +103,19 @@ function anonymous(raw: string): boolean {
 
 /** The path of a file/path/binprm argument (absolute), or undefined (also for pseudo-files). */
 function filePath(a: JsonObject): { path: string; dir: boolean } | undefined {
-  for (const k of FILE_KEYS) {
-    const f = obj(a, k);
-    const p = str(f, 'path');
-    if (p !== undefined) return anonymous(p) ? undefined : { path: absolute(p), dir: str(f, 'permission')?.startsWith('d') === true };
+  // A file, path or binprm argument, each member read at its own site (see asText in core/json.ts).
+  let f = asObject(a['file_arg']);
+  let p = asText(f?.['path']);
+  if (p === undefined) {
+    f = asObject(a['path_arg']);
+    p = asText(f?.['path']);
   }
-  return undefined;
+  if (p === undefined) {
+    f = asObject(a['linux_binprm_arg']);
+    p = asText(f?.['path']);
+  }
+  if (p === undefined) return undefined;
+  return anonymous(p) ? undefined : { path: absolute(p), dir: asText(f?.['permission'])?.startsWith('d') === true };
 }
 
 function compatible(kind: Param['kind'], a: JsonObject): boolean {
@@ -177,14 +182,14 @@ function renderArg(a: JsonObject): string | undefined {
       return filePath(a)?.path;
     case 'sock_arg': {
       const s = obj(a, k);
-      const sa = str(s, 'saddr');
-      const da = str(s, 'daddr');
+      const sa = asText(s?.['saddr']);
+      const da = asText(s?.['daddr']);
       if (sa === undefined || da === undefined) return undefined;
       return `${endpoint(sa, toNum(s?.['sport']))}->${endpoint(da, toNum(s?.['dport']))}`;
     }
     case 'sockaddr_arg': {
       const s = obj(a, k);
-      const addr = str(s, 'addr');
+      const addr = asText(s?.['addr']);
       return addr === undefined ? undefined : endpoint(addr, toNum(s?.['port']));
     }
     case 'sockaddrun_arg':
@@ -273,7 +278,7 @@ export class HookView {
 
   /** The return value, when the event carries one (a kprobe with a return probe). */
   get ret(): number | undefined {
-    return intOf(obj(this.body, 'return'));
+    return intOf(asObject(this.body?.['return']));
   }
 
   /** Falco's event type, refined by an argument for multi-purpose hooks. */
@@ -410,7 +415,7 @@ export class HookView {
   /** `evt.buffer`: the I/O data the policy captured (a char_buf argument), as binary text. */
   buffer(): string | undefined {
     for (const a of this.args) {
-      const b = str(a, 'bytes_arg') ?? str(obj(a, 'truncated_bytes_arg'), 'bytes_arg');
+      const b = asText(a?.['bytes_arg']) ?? asText(asObject(a?.['truncated_bytes_arg'])?.['bytes_arg']);
       if (b !== undefined) return base64Bytes(b);
     }
     return undefined;
@@ -419,9 +424,9 @@ export class HookView {
   /** `evt.buflen`: the buffer's size (the original size when Tetragon truncated it). */
   bufferLength(): number | undefined {
     for (const a of this.args) {
-      const b = str(a, 'bytes_arg');
+      const b = asText(a?.['bytes_arg']);
       if (b !== undefined) return base64Bytes(b).length;
-      const t = obj(a, 'truncated_bytes_arg');
+      const t = asObject(a?.['truncated_bytes_arg']);
       if (t !== undefined) return toNum(t['orig_size']);
     }
     return undefined;
@@ -451,7 +456,7 @@ export class HookView {
     const type = this.type;
     if (PATH_TYPES.has(type)) return undefined;
     if (this.kind === 'process_loader') {
-      const p = str(this.body, 'path');
+      const p = asText(this.body?.['path']);
       return p === undefined ? undefined : { kind: 'file', name: absolute(p), raw: p };
     }
     // The struct file a hook names is the descriptor's file (a policy's `fd` argument is
@@ -459,7 +464,7 @@ export class HookView {
     const file = this.#firstFile(true);
     if (file !== undefined) return { kind: file.dir ? 'directory' : 'file', name: file.path, raw: file.path };
     if (!OPEN_TYPES.has(type)) return undefined;
-    const raw = str(this.named('name') ?? this.named('pathname'), 'string_arg');
+    const raw = asText((this.named('name') ?? this.named('pathname'))?.['string_arg']);
     if (raw === undefined) return undefined;
     const flags = this.openFlags();
     const kind: FdKind = flags !== undefined && (flags & O_DIRECTORY) !== 0 ? 'directory' : 'file';
@@ -488,19 +493,19 @@ export class HookView {
     switch (this.kind) {
       case 'process_connect':
       case 'process_close': {
-        const lip = str(b, 'source_ip');
-        const rip = str(b, 'destination_ip');
+        const lip = asText(b?.['source_ip']);
+        const rip = asText(b?.['destination_ip']);
         if (lip === undefined && rip === undefined) return undefined;
         return {
-          kind: ipKind(undefined, rip ?? lip), l4: l4Proto(str(b, 'protocol')),
+          kind: ipKind(undefined, rip ?? lip), l4: l4Proto(asText(b?.['protocol'])),
           lip, lport: toNum(b['source_port']), rip, rport: toNum(b['destination_port']),
           role: this.kind === 'process_connect' ? 'client' : undefined,
         };
       }
       case 'process_listen': {
-        const lip = str(b, 'ip');
+        const lip = asText(b?.['ip']);
         if (lip === undefined) return undefined;
-        return { kind: ipKind(undefined, lip), l4: l4Proto(str(b, 'protocol')), lip, lport: toNum(b['port']), role: 'server' };
+        return { kind: ipKind(undefined, lip), l4: l4Proto(asText(b?.['protocol'])), lip, lport: toNum(b['port']), role: 'server' };
       }
       default:
         return this.#argNet(role);
@@ -514,26 +519,26 @@ export class HookView {
     let addr: JsonObject | undefined;
     let unix: JsonObject | undefined;
     const args = this.args;
-    const ret = obj(this.body, 'return');
+    const ret = asObject(this.body?.['return']);
     // One pass over the arguments and the returned value (no closure: this runs per event).
     for (let i = 0; i <= args.length; i++) {
       const a = i < args.length ? args[i] : ret;
       if (a === undefined) continue;
       const k = argKind(a);
-      if (k === 'sock_arg') sock ??= obj(a, k);
-      else if (k === 'skb_arg') skb ??= obj(a, k);
-      else if (k === 'sockaddr_arg') addr ??= obj(a, k);
-      else if (k === 'sockaddrun_arg') unix ??= obj(a, k);
+      if (k === 'sock_arg') sock ??= asObject(a['sock_arg']);
+      else if (k === 'skb_arg') skb ??= asObject(a['skb_arg']);
+      else if (k === 'sockaddr_arg') addr ??= asObject(a['sockaddr_arg']);
+      else if (k === 'sockaddrun_arg') unix ??= asObject(a['sockaddrun_arg']);
     }
-    if (sock !== undefined && str(sock, 'family') === 'AF_UNIX') return unix === undefined ? { kind: 'unix' } : { kind: 'unix', path: str(unix, 'path') ?? '' };
+    if (sock !== undefined && asText(sock?.['family']) === 'AF_UNIX') return unix === undefined ? { kind: 'unix' } : { kind: 'unix', path: asText(unix?.['path']) ?? '' };
     const src = sock ?? skb;
     if (src !== undefined) {
-      let rip = str(src, 'daddr');
+      let rip = asText(src?.['daddr']);
       let rport = toNum(src['dport']);
-      let lip = str(src, 'saddr');
+      let lip = asText(src?.['saddr']);
       let lport = toNum(src['sport']);
       // Before connect() completes (or for bind) the sock has no peer: the sockaddr names it.
-      const addrIp = str(addr, 'addr');
+      const addrIp = asText(addr?.['addr']);
       if (addrIp !== undefined) {
         if (role === 'server') {
           if (unspecified(lip)) [lip, lport] = [addrIp, toNum(addr?.['port'])];
@@ -541,18 +546,18 @@ export class HookView {
           [rip, rport] = [addrIp, toNum(addr?.['port'])];
         }
       }
-      const protocol = str(src, 'protocol');
-      return { kind: ipKind(str(src, 'family'), rip ?? lip), l4: l4Proto(protocol), lip, lport, rip, rport, state: str(sock, 'state'), role };
+      const protocol = asText(src?.['protocol']);
+      return { kind: ipKind(asText(src?.['family']), rip ?? lip), l4: l4Proto(protocol), lip, lport, rip, rport, state: asText(sock?.['state']), role };
     }
     if (addr !== undefined) {
-      const ip = str(addr, 'addr');
+      const ip = asText(addr?.['addr']);
       if (ip === undefined) return undefined;
       const port = toNum(addr['port']);
       const local = role === 'server';
-      const kind = ipKind(str(addr, 'family'), ip);
+      const kind = ipKind(asText(addr?.['family']), ip);
       return local ? { kind, lip: ip, lport: port, role } : { kind, rip: ip, rport: port, role };
     }
-    if (unix !== undefined) return { kind: 'unix', path: str(unix, 'path') ?? '' };
+    if (unix !== undefined) return { kind: 'unix', path: asText(unix?.['path']) ?? '' };
     return undefined;
   }
 
@@ -568,7 +573,7 @@ export class HookView {
     if (a === undefined) return undefined;
     const f = filePath(a);
     if (f !== undefined) return { raw: f.path, abs: f.path };
-    const raw = str(a, 'string_arg');
+    const raw = asText(a?.['string_arg']);
     if (raw === undefined) return undefined;
     const dirParam = name === 'newpath' ? (this.type === 'linkat' ? 'newdir' : 'newdirfd') : name === 'oldpath' ? (this.type === 'linkat' ? 'olddir' : 'olddirfd') : name === 'linkpath' ? 'linkdirfd' : 'dirfd';
     const abs = name === 'target' ? raw : this.#resolve(raw, dirParam);

@@ -14,7 +14,7 @@
 
 import { canonicalContainerId, type Entity } from '../../core/entity.js';
 import type { VigilEvent } from '../../core/event.js';
-import { arr, isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { asArray, asObject, asText, isObject, type JsonObject } from '../../core/json.js';
 import { parseTime } from '../../core/time.js';
 import { MAX_ANCESTORS } from './constants.js';
 import { HookView, type Classified } from './rule-fields-args.js';
@@ -82,7 +82,7 @@ class JsonLevel implements ProcLevel {
   }
 
   get execId(): string | undefined {
-    return str(this.o, 'exec_id');
+    return asText(this.o?.['exec_id']);
   }
 
   get pid(): number | undefined {
@@ -90,27 +90,27 @@ class JsonLevel implements ProcLevel {
   }
 
   get binary(): string | undefined {
-    return str(this.o, 'binary');
+    return asText(this.o?.['binary']);
   }
 
   get arguments(): string | undefined {
-    return str(this.o, 'arguments');
+    return asText(this.o?.['arguments']);
   }
 
   get startTime(): string | undefined {
-    return str(this.o, 'start_time');
+    return asText(this.o?.['start_time']);
   }
 
   get vpid(): number | undefined {
-    return toNum(obj(obj(this.o, 'pod'), 'container')?.['pid']);
+    return toNum(asObject(asObject(this.o['pod'])?.['container'])?.['pid']);
   }
 
   get parentExecId(): string | undefined {
-    return str(this.o, 'parent_exec_id');
+    return asText(this.o?.['parent_exec_id']);
   }
 
   get cwd(): string | undefined {
-    return str(this.o, 'cwd');
+    return asText(this.o?.['cwd']);
   }
 }
 
@@ -171,8 +171,8 @@ class PayloadImage implements ImageFacts {
   readonly #id: string | undefined;
 
   constructor(image: JsonObject | undefined) {
-    const name = str(image, 'name');
-    const id = str(image, 'id');
+    const name = asText(image?.['name']);
+    const id = asText(image?.['id']);
     this.#name = name === undefined ? undefined : withoutScheme(name);
     this.#id = id === undefined ? undefined : withoutScheme(id);
   }
@@ -239,20 +239,6 @@ export interface Placement {
 
 const HOST: Placement = Object.freeze({ id: 'host', name: 'host' });
 
-/**
- * `canonicalContainerId` (the key every source's container entity uses), without lowercasing
- * the whole 64-character id on the hot path: the result is the same.
- */
-function shortId(raw: string): string {
-  const scheme = raw.indexOf('://');
-  const start = scheme >= 0 ? scheme + 3 : 0;
-  if (raw.length - start <= 12) return canonicalContainerId(raw);
-  for (let i = start; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return canonicalContainerId(raw);
-  }
-  return raw.slice(start, start + 12).toLowerCase();
-}
 
 /** `containerd://…` → `containerd` (Falco's `container.type`). */
 export function runtimeOf(rawId: string): string | undefined {
@@ -277,52 +263,52 @@ class PayloadPlacement implements Placement {
     this.#container = container;
     this.rawId = rawId;
     // A pod without a container id is not the host, but no container can be named either.
-    this.id = rawId === undefined ? '' : shortId(rawId);
+    this.id = rawId === undefined ? '' : canonicalContainerId(rawId);
   }
 
   get name(): string | undefined {
-    return str(this.#container, 'name');
+    return asText(this.#container?.['name']);
   }
 
   get privileged(): boolean | undefined {
-    const ctx = obj(this.#container, 'security_context');
+    const ctx = asObject(this.#container?.['security_context']);
     return ctx === undefined ? undefined : ctx['privileged'] === true;
   }
 
   get startTime(): string | undefined {
-    return str(this.#container, 'start_time');
+    return asText(this.#container?.['start_time']);
   }
 
   get podName(): string | undefined {
-    return str(this.#pod, 'name');
+    return asText(this.#pod?.['name']);
   }
 
   get namespace(): string | undefined {
-    return str(this.#pod, 'namespace');
+    return asText(this.#pod?.['namespace']);
   }
 
   get podUid(): string | undefined {
-    return str(this.#pod, 'uid');
+    return asText(this.#pod?.['uid']);
   }
 
   get labels(): JsonObject | undefined {
-    return obj(this.#pod, 'pod_labels');
+    return asObject(this.#pod?.['pod_labels']);
   }
 
   get ns(): JsonObject | undefined {
-    return obj(this.#proc, 'ns');
+    return asObject(this.#proc?.['ns']);
   }
 
   get image(): ImageFacts {
-    this.#image ??= new PayloadImage(obj(this.#container, 'image'));
+    this.#image ??= new PayloadImage(asObject(this.#container?.['image']));
     return this.#image;
   }
 }
 
 function payloadPlacement(proc: JsonObject): Placement | undefined {
-  const pod = obj(proc, 'pod');
-  const container = obj(pod, 'container');
-  const rawId = str(container, 'id') ?? str(proc, 'docker');
+  const pod = asObject(proc?.['pod']);
+  const container = asObject(pod?.['container']);
+  const rawId = asText(container?.['id']) ?? asText(proc?.['docker']);
   if (rawId === undefined && pod === undefined) return undefined;
   return new PayloadPlacement(proc, pod, container, rawId);
 }
@@ -490,10 +476,10 @@ export class EventView {
     const body = this.body;
     if (this.#next === 0) {
       this.#next = 1;
-      const p = obj(body, 'parent');
+      const p = asObject(body?.['parent']);
       if (p !== undefined) return new JsonLevel(p);
     }
-    const anc = arr(body, 'ancestors');
+    const anc = asArray(body?.['ancestors']);
     while (this.#next - 1 < anc.length) {
       const a = anc[this.#next - 1];
       this.#next++;
@@ -527,7 +513,7 @@ export class EventView {
     if (proc === undefined) return undefined;
     const own = payloadPlacement(proc);
     if (own !== undefined) return own;
-    const execId = str(proc, 'exec_id');
+    const execId = asText(proc?.['exec_id']);
     if (execId !== undefined && this.#ownEntities) {
       const known = entityPlacement(this.event, `process:${execId}`);
       if (known !== undefined) return known;

@@ -15,7 +15,7 @@
  */
 
 import type { VigilEvent } from '../../core/event.js';
-import { isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { asObject, asText, isObject, obj, type JsonObject } from '../../core/json.js';
 import type { FieldSpec, FieldType, FieldValue, Scalar } from '../../lang/fields.js';
 import { fdDirectory, type Classified, type FdInfo, type FsPaths, type NetInfo } from './rule-fields-args.js';
 import { classifyFunction, classifyTracepoint, OPEN_TYPES, READ_TYPES, syscallParams, WRITE_TYPES } from './rule-fields-hooks.js';
@@ -132,7 +132,7 @@ function environment(v: EventView, arg: string | undefined): string | undefined 
   let all = '';
   for (const o of vars) {
     if (!isObject(o)) continue;
-    const key = str(o, 'Key') ?? str(o, 'key');
+    const key = asText(o?.['Key']) ?? asText(o?.['key']);
     if (key === undefined) continue;
     const value = typeof o['Value'] === 'string' ? o['Value'] : typeof o['value'] === 'string' ? o['value'] : '';
     if (arg !== undefined) {
@@ -223,7 +223,7 @@ function processArg(v: EventView, name: string): string | undefined {
       const s = toNum(body?.['status']);
       return s === undefined ? '0' : String(s);
     }
-    if (name === 'sig') return str(body, 'signal');
+    if (name === 'sig') return asText(body?.['signal']);
   }
   return undefined;
 }
@@ -364,7 +364,7 @@ function declarations(): Decl[] {
     field('evt.rawtime.s', 'number', (v) => Math.floor(v.event.timeMs / 1000)),
     field('evt.rawtime.ns', 'number', (v) => Number(v.time.nanos)),
     field('evt.source', 'string', () => 'syscall'),
-    field('evt.hostname', 'string', (v) => str(v.payload, 'node_name')),
+    field('evt.hostname', 'string', (v) => asText(v.payload?.['node_name'])),
     field('evt.is_async', 'bool', () => false),
     field('evt.type', 'string', (v) => v.hook?.type),
     field('evt.dir', 'string', direction),
@@ -493,7 +493,7 @@ function declarations(): Decl[] {
 
     // user and group
     field('user.uid', 'number', (v) => toNum(proc(v)?.['uid'])),
-    field('user.name', 'string', (v) => str(obj(proc(v), 'user'), 'name')),
+    field('user.name', 'string', (v) => asText(asObject(proc(v)?.['user'])?.['name'])),
     field('user.loginuid', 'number', (v) => {
       const auid = toNum(proc(v)?.['auid']);
       return auid === 4294967295 ? -1 : auid;
@@ -663,7 +663,7 @@ function createClassifier(): Classifier {
         return LISTEN;
       case 'process_kprobe':
       case 'process_lsm': {
-        const fn = str(body, 'function_name') ?? kind.slice(8);
+        const fn = asText(body?.['function_name']) ?? kind.slice(8);
         let c = cache.get(fn);
         if (c === undefined) {
           if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -673,8 +673,8 @@ function createClassifier(): Classifier {
         return c;
       }
       case 'process_tracepoint': {
-        const subsys = str(body, 'subsys');
-        const event = str(body, 'event');
+        const subsys = asText(body?.['subsys']);
+        const event = asText(body?.['event']);
         const key = `\0${subsys ?? ''}/${event ?? ''}`;
         let c = cache.get(key);
         if (c === undefined) {
