@@ -118,8 +118,7 @@ function filePath(a: JsonObject): { path: string; dir: boolean } | undefined {
   return anonymous(p) ? undefined : { path: absolute(p), dir: asText(f?.['permission'])?.startsWith('d') === true };
 }
 
-function compatible(kind: Param['kind'], a: JsonObject): boolean {
-  const k = argKind(a);
+function compatible(kind: Param['kind'], k: string | undefined): boolean {
   if (k === undefined) return false;
   switch (kind) {
     case 'any':
@@ -140,8 +139,8 @@ function compatible(kind: Param['kind'], a: JsonObject): boolean {
 }
 
 /** Which parameter kinds an argument may fill when positions cannot be trusted. */
-function fillsByKind(a: JsonObject): readonly Param['kind'][] {
-  switch (argKind(a)) {
+function fillsByKind(k: string | undefined): readonly Param['kind'][] {
+  switch (k) {
     case 'file_arg':
       return ['path', 'fd'];
     case 'path_arg':
@@ -245,6 +244,8 @@ export class HookView {
   readonly exit: boolean;
   readonly #where: CwdSource;
   #args: JsonObject[] | undefined;
+  /** Each argument's kind (its one member besides `label`), read once. */
+  #kinds: (string | undefined)[] | undefined;
   #type: string | undefined;
   #named: Map<string, number> | undefined;
   #params: readonly Param[] | undefined;
@@ -325,28 +326,45 @@ export class HookView {
     return undefined;
   }
 
+  /** Each argument's kind, in `args` order. */
+  get #argKinds(): readonly (string | undefined)[] {
+    if (this.#kinds === undefined) {
+      const args = this.args;
+      const kinds: (string | undefined)[] = [];
+      for (let i = 0; i < args.length; i++) kinds.push(argKind(args[i] as JsonObject));
+      this.#kinds = kinds;
+    }
+    return this.#kinds;
+  }
+
   /** Parameter name → index in `args`. */
   #names(): Map<string, number> {
     if (this.#named !== undefined) return this.#named;
     const named = new Map<string, number>();
     const ps = this.params;
+    const kinds = this.#argKinds;
+    const n = kinds.length;
     if (ps !== undefined && ps.length > 0) {
-      const positional = this.info.positional && this.type === this.info.type && this.args.length <= ps.length &&
-        this.args.every((a, i) => compatible((ps[i] as Param).kind, a));
+      let positional = this.info.positional && this.type === this.info.type && n <= ps.length;
+      for (let i = 0; positional && i < n; i++) positional = compatible((ps[i] as Param).kind, kinds[i]);
       if (positional) {
-        this.args.forEach((_, i) => named.set((ps[i] as Param).name, i));
+        for (let i = 0; i < n; i++) named.set((ps[i] as Param).name, i);
       } else {
-        const used = new Set<string>();
-        this.args.forEach((a, i) => {
-          for (const kind of fillsByKind(a)) {
-            const p = ps.find((q) => q.kind === kind && !used.has(q.name));
-            if (p !== undefined) {
-              used.add(p.name);
-              named.set(p.name, i);
-              return;
+        // Each argument takes the first parameter of a kind it can fill that no earlier
+        // argument took (`named` holds the taken ones).
+        for (let i = 0; i < n; i++) {
+          const fills = fillsByKind(kinds[i]);
+          let taken = false;
+          for (let f = 0; !taken && f < fills.length; f++) {
+            for (let j = 0; j < ps.length; j++) {
+              const q = ps[j] as Param;
+              if (q.kind !== fills[f] || named.has(q.name)) continue;
+              named.set(q.name, i);
+              taken = true;
+              break;
             }
           }
-        });
+        }
       }
     }
     this.#named = named;
@@ -519,12 +537,13 @@ export class HookView {
     let addr: JsonObject | undefined;
     let unix: JsonObject | undefined;
     const args = this.args;
+    const kinds = this.#argKinds;
     const ret = asObject(this.body?.['return']);
     // One pass over the arguments and the returned value (no closure: this runs per event).
     for (let i = 0; i <= args.length; i++) {
       const a = i < args.length ? args[i] : ret;
       if (a === undefined) continue;
-      const k = argKind(a);
+      const k = i < args.length ? kinds[i] : argKind(a);
       if (k === 'sock_arg') sock ??= asObject(a['sock_arg']);
       else if (k === 'skb_arg') skb ??= asObject(a['skb_arg']);
       else if (k === 'sockaddr_arg') addr ??= asObject(a['sockaddr_arg']);

@@ -379,7 +379,8 @@ export class EventView {
   #next = 0;
   #done = false;
   #reads = 0;
-  #seen: string[] = [];
+  /** Exec ids walked so far (from the first walk on: most events are never walked). */
+  #seen: string[] | undefined;
   #placement: Placement | null | undefined;
   #hook: HookView | undefined;
   #time: TimeParts | undefined;
@@ -450,17 +451,18 @@ export class EventView {
    * exec'd curl, an entrypoint script that exec'd nginx) is not Falco's parent and is skipped.
    */
   #extend(chain: ProcLevel[]): boolean {
-    if (this.#seen.length === 0) {
+    let seen = this.#seen;
+    if (seen === undefined) {
       // Seeded with the subject on the first walk (a cycle back to it ends the walk).
       const id = chain[0]?.execId;
-      if (id !== undefined) this.#seen.push(id);
+      seen = this.#seen = id === undefined ? [] : [id];
     }
     while (!this.#done && chain.length < MAX_LEVELS && this.#reads < MAX_READS) {
       const c = this.#candidate();
       const id = c?.execId;
-      if (c === undefined || (id !== undefined && this.#seen.includes(id))) break;
+      if (c === undefined || (id !== undefined && seen.includes(id))) break;
       this.#reads++;
-      if (id !== undefined) this.#seen.push(id);
+      if (id !== undefined) seen.push(id);
       this.#lastRead = c;
       const pid = c.pid;
       if (pid !== undefined && pid === chain[chain.length - 1]?.pid) continue;
