@@ -235,6 +235,8 @@ export interface CwdSource {
   readonly cwd: string | undefined;
 }
 
+const NO_ARGS: readonly JsonObject[] = Object.freeze([]);
+
 /** Everything the arguments of one hook event say; fields read it lazily. */
 export class HookView {
   readonly info: Classified;
@@ -243,7 +245,7 @@ export class HookView {
   /** Whether the event is the exit of its call (Falco's `<`). */
   readonly exit: boolean;
   readonly #where: CwdSource;
-  #args: JsonObject[] | undefined;
+  #args: readonly JsonObject[] | undefined;
   /** Each argument's kind (its one member besides `label`), read once. */
   #kinds: (string | undefined)[] | undefined;
   #type: string | undefined;
@@ -251,6 +253,7 @@ export class HookView {
   #params: readonly Param[] | undefined;
   #fd: FdInfo | null | undefined;
   #paths: FsPaths | null | undefined;
+  #descriptor: { path: string; dir: boolean } | null | undefined;
 
   constructor(kind: string, body: JsonObject, info: Classified, where: CwdSource) {
     this.kind = kind;
@@ -264,15 +267,16 @@ export class HookView {
   get args(): readonly JsonObject[] {
     if (this.#args === undefined) {
       const raw = this.body['args'];
-      const list: JsonObject[] = [];
-      if (Array.isArray(raw)) {
+      if (!Array.isArray(raw)) {
+        this.#args = NO_ARGS;
+      } else {
+        // The record's own array when it holds only objects (it always does from Tetragon);
+        // a copy without the others otherwise.
         const n = Math.min(raw.length, MAX_ARGS);
-        for (let i = 0; i < n; i++) {
-          const a: unknown = raw[i];
-          if (isObject(a)) list.push(a);
-        }
+        let plain = n === raw.length;
+        for (let i = 0; plain && i < n; i++) plain = isObject(raw[i]);
+        this.#args = plain ? (raw as JsonObject[]) : raw.slice(0, n).filter(isObject);
       }
-      this.#args = list;
     }
     return this.#args;
   }
@@ -286,7 +290,10 @@ export class HookView {
   get type(): string {
     if (this.#type === undefined) {
       const { refine } = this.info;
-      const refined = refine === undefined ? undefined : refineType(refine, this.#firstInt(), this.#firstFile(true)?.path);
+      // Each refinement reads one argument: fd_install the file it installs, the others an integer.
+      const refined = refine === undefined ? undefined
+        : refine === 'fd_install' ? refineType(refine, undefined, this.#descriptorFile()?.path)
+        : refineType(refine, this.#firstInt(), undefined);
       this.#type = refined ?? this.info.type;
     }
     return this.#type;
@@ -311,6 +318,12 @@ export class HookView {
       if (n !== undefined) return n;
     }
     return undefined;
+  }
+
+  /** `#firstFile(true)`, kept: the type refinement and the descriptor both read it. */
+  #descriptorFile(): { path: string; dir: boolean } | undefined {
+    if (this.#descriptor === undefined) this.#descriptor = this.#firstFile(true) ?? null;
+    return this.#descriptor ?? undefined;
   }
 
   /**
@@ -479,7 +492,7 @@ export class HookView {
     }
     // The struct file a hook names is the descriptor's file (a policy's `fd` argument is
     // resolved by Tetragon into one).
-    const file = this.#firstFile(true);
+    const file = this.#descriptorFile();
     if (file !== undefined) return { kind: file.dir ? 'directory' : 'file', name: file.path, raw: file.path };
     if (!OPEN_TYPES.has(type)) return undefined;
     const raw = asText((this.named('name') ?? this.named('pathname'))?.['string_arg']);
