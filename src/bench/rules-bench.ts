@@ -9,7 +9,7 @@ import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js
 import { RuleEngine, type RuleMatching } from '../rules/engine.js';
 import { loadRules, type RuleFile } from '../rules/load.js';
 import { createRuleSources, SOURCE_BINDINGS } from '../rules/sources.js';
-import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
+import { createProcessTree, tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
 import { createFieldReplay } from './field-replay.js';
 import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import { builtinDecoders } from '../sources/index.js';
@@ -39,11 +39,6 @@ export interface RuleBenchResult {
    * the source's records.
    */
   readonly engineOnlyEventsPerSec: number;
-  /**
-   * Evaluation as a run does it: each event evaluated right after it is decoded, each
-   * evaluation timed apart (the timer's own cost measured and taken off), best of three passes.
-   */
-  readonly inRunEventsPerSec: number;
 }
 
 function decodeAll(lines: readonly string[], states: ReadonlyMap<SourceDecoder, SourceState>): VigilEvent[] {
@@ -56,41 +51,6 @@ function decodeAll(lines: readonly string[], states: ReadonlyMap<SourceDecoder, 
     out.length = 0;
   });
   return events;
-}
-
-/** Passes of the in-run measurement (each decodes every line again). */
-const IN_RUN_PASSES = 3;
-
-/**
- * The in-run measurement: lines decoded one by one, each event evaluated at once while it is in
- * the processor's caches, and only the evaluations timed. The timed passes above evaluate events
- * decoded long before, whose records mostly sit outside the caches.
- */
-function inRunMs(engine: RuleEngine<VigilEvent>, lines: readonly string[], states: ReadonlyMap<SourceDecoder, SourceState>): number {
-  const now = (): number => performance.now();
-  let best = Infinity;
-  // The first pass warms the JIT up and is not counted.
-  for (let pass = 0; pass <= IN_RUN_PASSES; pass++) {
-    const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock, states });
-    const out: Decoded[] = [];
-    let timed = 0;
-    let timer = 0;
-    lines.forEach((l, i) => {
-      decoder.decodeText(l, { path: 'bench', line: i + 1 }, out);
-      for (const d of out) {
-        if (d.type !== 'event') continue;
-        const t0 = now();
-        const t1 = now();
-        engine.evaluate(d.event);
-        const t2 = now();
-        timer += t1 - t0;
-        timed += t2 - t1;
-      }
-      out.length = 0;
-    });
-    if (pass > 0) best = Math.min(best, Math.max(timed - timer, 0));
-  }
-  return best;
 }
 
 /**
@@ -122,21 +82,7 @@ export function benchRules(c: RuleBenchCase, rounds: number, matching: RuleMatch
   const states = new Map<SourceDecoder, SourceState>([[tetragonDecoder, tree]]);
   const set = loadRules(c.files, createRuleSources({ ancestry: tree }));
   const engine = new RuleEngine(set, SOURCE_BINDINGS, matching);
-  // First, while the heap holds nothing else of the benchmark's.
-  const inRun = inRunMs(engine, c.lines, states);
-  const decoded = decodeAll(c.lines, states);
-  const events = decoded.length;
-  let candidates = 0;
-  for (const e of decoded) candidates += engine.candidates(e).length;
-  const { ms, matched: matchedEvents } = timedPasses(engine, decoded, rounds);
-
-  // The engine alone: record every field value once, then evaluate with tables replaying them.
-  const replay = createFieldReplay(createRuleSources({ ancestry: tree }));
-  const recorder = new RuleEngine(loadRules(c.files, replay.recording), SOURCE_BINDINGS, matching);
-  for (const e of decoded) recorder.evaluate(e);
-  const replayed = timedPasses(new RuleEngine(loadRules(c.files, replay.replaying), SOURCE_BINDINGS, matching), decoded, rounds);
-  if (replayed.matched !== matchedEvents) throw new Error('replayed field values do not give the same matches');
-
+  const { events, candidates, ms, matchedEvents, engineOnlyMs } = decodedPasses(c, engine, tree, states, rounds, matching);
   const seconds = ms / 1000;
   return {
     name: c.name,
@@ -149,7 +95,32 @@ export function benchRules(c: RuleBenchCase, rounds: number, matching: RuleMatch
     eventsPerSec: events / seconds,
     candidatesPerEvent: events === 0 ? 0 : candidates / events,
     matchedEvents,
-    engineOnlyEventsPerSec: events / (replayed.ms / 1000),
-    inRunEventsPerSec: events / (inRun / 1000),
+    engineOnlyEventsPerSec: events / (engineOnlyMs / 1000),
   };
+}
+
+interface DecodedPasses {
+  readonly events: number;
+  readonly candidates: number;
+  readonly ms: number;
+  readonly matchedEvents: number;
+  readonly engineOnlyMs: number;
+}
+
+/** The timed passes over events decoded beforehand: with the real field tables, then replaying. */
+function decodedPasses(
+  c: RuleBenchCase, engine: RuleEngine<VigilEvent>, tree: ProcessTree, states: ReadonlyMap<SourceDecoder, SourceState>, rounds: number, matching: RuleMatching,
+): DecodedPasses {
+  const decoded = decodeAll(c.lines, states);
+  let candidates = 0;
+  for (const e of decoded) candidates += engine.candidates(e).length;
+  const { ms, matched: matchedEvents } = timedPasses(engine, decoded, rounds);
+
+  // The engine alone: record every field value once, then evaluate with tables replaying them.
+  const replay = createFieldReplay(createRuleSources({ ancestry: tree }));
+  const recorder = new RuleEngine(loadRules(c.files, replay.recording), SOURCE_BINDINGS, matching);
+  for (const e of decoded) recorder.evaluate(e);
+  const replayed = timedPasses(new RuleEngine(loadRules(c.files, replay.replaying), SOURCE_BINDINGS, matching), decoded, rounds);
+  if (replayed.matched !== matchedEvents) throw new Error('replayed field values do not give the same matches');
+  return { events: decoded.length, candidates, ms, matchedEvents, engineOnlyMs: replayed.ms };
 }

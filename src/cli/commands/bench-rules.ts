@@ -50,7 +50,6 @@ export async function benchRulesCommand(opts: { json?: boolean; syscallRules?: s
         `  rules      ${r.enabled} enabled of ${r.rules} (${r.errors} load errors) from ${r.ruleFiles.map((f) => f.split('/').pop()).join(', ')}`,
         `  events     ${r.events.toLocaleString('en-US')}; ${r.candidatesPerEvent.toFixed(1)} rules tested per event after the type index; ${r.matchedEvents} matched`,
         `  throughput ${Math.round(r.eventsPerSec).toLocaleString('en-US')} events/s on one core`,
-        `  in a run   ${Math.round(r.inRunEventsPerSec).toLocaleString('en-US')} events/s, each event evaluated right after it is decoded`,
         `  engine     ${Math.round(r.engineOnlyEventsPerSec).toLocaleString('en-US')} events/s with the field values extracted beforehand`,
         '',
       );
