@@ -283,7 +283,7 @@ export class HookView {
 
   /** The return value, when the event carries one (a kprobe with a return probe). */
   get ret(): number | undefined {
-    return intOf(asObject(this.body?.['return']));
+    return intOf(asObject(this.body['return']));
   }
 
   /** Falco's event type, refined by an argument for multi-purpose hooks. */
@@ -446,7 +446,7 @@ export class HookView {
   /** `evt.buffer`: the I/O data the policy captured (a char_buf argument), as binary text. */
   buffer(): string | undefined {
     for (const a of this.args) {
-      const b = asText(a?.['bytes_arg']) ?? asText(asObject(a?.['truncated_bytes_arg'])?.['bytes_arg']);
+      const b = asText(a['bytes_arg']) ?? asText(asObject(a['truncated_bytes_arg'])?.['bytes_arg']);
       if (b !== undefined) return base64Bytes(b);
     }
     return undefined;
@@ -455,9 +455,9 @@ export class HookView {
   /** `evt.buflen`: the buffer's size (the original size when Tetragon truncated it). */
   bufferLength(): number | undefined {
     for (const a of this.args) {
-      const b = asText(a?.['bytes_arg']);
+      const b = asText(a['bytes_arg']);
       if (b !== undefined) return base64Bytes(b).length;
-      const t = asObject(a?.['truncated_bytes_arg']);
+      const t = asObject(a['truncated_bytes_arg']);
       if (t !== undefined) return toNum(t['orig_size']);
     }
     return undefined;
@@ -487,7 +487,7 @@ export class HookView {
     const type = this.type;
     if (PATH_TYPES.has(type)) return undefined;
     if (this.kind === 'process_loader') {
-      const p = asText(this.body?.['path']);
+      const p = asText(this.body['path']);
       return p === undefined ? undefined : { kind: 'file', name: absolute(p), raw: p };
     }
     // The struct file a hook names is the descriptor's file (a policy's `fd` argument is
@@ -524,19 +524,19 @@ export class HookView {
     switch (this.kind) {
       case 'process_connect':
       case 'process_close': {
-        const lip = asText(b?.['source_ip']);
-        const rip = asText(b?.['destination_ip']);
+        const lip = asText(b['source_ip']);
+        const rip = asText(b['destination_ip']);
         if (lip === undefined && rip === undefined) return undefined;
         return {
-          kind: ipKind(undefined, rip ?? lip), l4: l4Proto(asText(b?.['protocol'])),
+          kind: ipKind(undefined, rip ?? lip), l4: l4Proto(asText(b['protocol'])),
           lip, lport: toNum(b['source_port']), rip, rport: toNum(b['destination_port']),
           role: this.kind === 'process_connect' ? 'client' : undefined,
         };
       }
       case 'process_listen': {
-        const lip = asText(b?.['ip']);
+        const lip = asText(b['ip']);
         if (lip === undefined) return undefined;
-        return { kind: ipKind(undefined, lip), l4: l4Proto(asText(b?.['protocol'])), lip, lport: toNum(b['port']), role: 'server' };
+        return { kind: ipKind(undefined, lip), l4: l4Proto(asText(b['protocol'])), lip, lport: toNum(b['port']), role: 'server' };
       }
       default:
         return this.#argNet(role);
@@ -551,7 +551,7 @@ export class HookView {
     let unix: JsonObject | undefined;
     const args = this.args;
     const kinds = this.#argKinds;
-    const ret = asObject(this.body?.['return']);
+    const ret = asObject(this.body['return']);
     // One pass over the arguments and the returned value (no closure: this runs per event).
     for (let i = 0; i <= args.length; i++) {
       const a = i < args.length ? args[i] : ret;
@@ -562,12 +562,12 @@ export class HookView {
       else if (k === 'sockaddr_arg') addr ??= asObject(a['sockaddr_arg']);
       else if (k === 'sockaddrun_arg') unix ??= asObject(a['sockaddrun_arg']);
     }
-    if (sock !== undefined && asText(sock?.['family']) === 'AF_UNIX') return unix === undefined ? { kind: 'unix' } : { kind: 'unix', path: asText(unix?.['path']) ?? '' };
+    if (sock !== undefined && asText(sock['family']) === 'AF_UNIX') return unix === undefined ? { kind: 'unix' } : { kind: 'unix', path: asText(unix['path']) ?? '' };
     const src = sock ?? skb;
     if (src !== undefined) {
-      let rip = asText(src?.['daddr']);
+      let rip = asText(src['daddr']);
       let rport = toNum(src['dport']);
-      let lip = asText(src?.['saddr']);
+      let lip = asText(src['saddr']);
       let lport = toNum(src['sport']);
       // Before connect() completes (or for bind) the sock has no peer: the sockaddr names it.
       const addrIp = asText(addr?.['addr']);
@@ -578,18 +578,18 @@ export class HookView {
           [rip, rport] = [addrIp, toNum(addr?.['port'])];
         }
       }
-      const protocol = asText(src?.['protocol']);
-      return { kind: ipKind(asText(src?.['family']), rip ?? lip), l4: l4Proto(protocol), lip, lport, rip, rport, state: asText(sock?.['state']), role };
+      const protocol = asText(src['protocol']);
+      return { kind: ipKind(asText(src['family']), rip ?? lip), l4: l4Proto(protocol), lip, lport, rip, rport, state: asText(sock?.['state']), role };
     }
     if (addr !== undefined) {
-      const ip = asText(addr?.['addr']);
+      const ip = asText(addr['addr']);
       if (ip === undefined) return undefined;
       const port = toNum(addr['port']);
       const local = role === 'server';
-      const kind = ipKind(asText(addr?.['family']), ip);
+      const kind = ipKind(asText(addr['family']), ip);
       return local ? { kind, lip: ip, lport: port, role } : { kind, rip: ip, rport: port, role };
     }
-    if (unix !== undefined) return { kind: 'unix', path: asText(unix?.['path']) ?? '' };
+    if (unix !== undefined) return { kind: 'unix', path: asText(unix['path']) ?? '' };
     return undefined;
   }
 

@@ -82,7 +82,7 @@ class JsonLevel implements ProcLevel {
   }
 
   get execId(): string | undefined {
-    return asText(this.o?.['exec_id']);
+    return asText(this.o['exec_id']);
   }
 
   get pid(): number | undefined {
@@ -90,15 +90,15 @@ class JsonLevel implements ProcLevel {
   }
 
   get binary(): string | undefined {
-    return asText(this.o?.['binary']);
+    return asText(this.o['binary']);
   }
 
   get arguments(): string | undefined {
-    return asText(this.o?.['arguments']);
+    return asText(this.o['arguments']);
   }
 
   get startTime(): string | undefined {
-    return asText(this.o?.['start_time']);
+    return asText(this.o['start_time']);
   }
 
   get vpid(): number | undefined {
@@ -106,11 +106,11 @@ class JsonLevel implements ProcLevel {
   }
 
   get parentExecId(): string | undefined {
-    return asText(this.o?.['parent_exec_id']);
+    return asText(this.o['parent_exec_id']);
   }
 
   get cwd(): string | undefined {
-    return asText(this.o?.['cwd']);
+    return asText(this.o['cwd']);
   }
 }
 
@@ -296,7 +296,7 @@ class PayloadPlacement implements Placement {
   }
 
   get ns(): JsonObject | undefined {
-    return asObject(this.#proc?.['ns']);
+    return asObject(this.#proc['ns']);
   }
 
   get image(): ImageFacts {
@@ -306,9 +306,9 @@ class PayloadPlacement implements Placement {
 }
 
 function payloadPlacement(proc: JsonObject): Placement | undefined {
-  const pod = asObject(proc?.['pod']);
+  const pod = asObject(proc['pod']);
   const container = asObject(pod?.['container']);
-  const rawId = asText(container?.['id']) ?? asText(proc?.['docker']);
+  const rawId = asText(container?.['id']) ?? asText(proc['docker']);
   if (rawId === undefined && pod === undefined) return undefined;
   return new PayloadPlacement(proc, pod, container, rawId);
 }
@@ -515,7 +515,7 @@ export class EventView {
     if (proc === undefined) return undefined;
     const own = payloadPlacement(proc);
     if (own !== undefined) return own;
-    const execId = asText(proc?.['exec_id']);
+    const execId = asText(proc['exec_id']);
     if (execId !== undefined && this.#ownEntities) {
       const known = entityPlacement(this.event, `process:${execId}`);
       if (known !== undefined) return known;
