@@ -9,7 +9,7 @@ import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js
 import { RuleEngine, type RuleMatching } from '../rules/engine.js';
 import { loadRules, type RuleFile } from '../rules/load.js';
 import { createRuleSources, SOURCE_BINDINGS } from '../rules/sources.js';
-import { createProcessTree, tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
+import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
 import { createFieldReplay } from './field-replay.js';
 import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import { builtinDecoders } from '../sources/index.js';
@@ -82,7 +82,19 @@ export function benchRules(c: RuleBenchCase, rounds: number, matching: RuleMatch
   const states = new Map<SourceDecoder, SourceState>([[tetragonDecoder, tree]]);
   const set = loadRules(c.files, createRuleSources({ ancestry: tree }));
   const engine = new RuleEngine(set, SOURCE_BINDINGS, matching);
-  const { events, candidates, ms, matchedEvents, engineOnlyMs } = decodedPasses(c, engine, tree, states, rounds, matching);
+  const decoded = decodeAll(c.lines, states);
+  const events = decoded.length;
+  let candidates = 0;
+  for (const e of decoded) candidates += engine.candidates(e).length;
+  const { ms, matched: matchedEvents } = timedPasses(engine, decoded, rounds);
+
+  // The engine alone: record every field value once, then evaluate with tables replaying them.
+  const replay = createFieldReplay(createRuleSources({ ancestry: tree }));
+  const recorder = new RuleEngine(loadRules(c.files, replay.recording), SOURCE_BINDINGS, matching);
+  for (const e of decoded) recorder.evaluate(e);
+  const replayed = timedPasses(new RuleEngine(loadRules(c.files, replay.replaying), SOURCE_BINDINGS, matching), decoded, rounds);
+  if (replayed.matched !== matchedEvents) throw new Error('replayed field values do not give the same matches');
+
   const seconds = ms / 1000;
   return {
     name: c.name,
@@ -95,32 +107,6 @@ export function benchRules(c: RuleBenchCase, rounds: number, matching: RuleMatch
     eventsPerSec: events / seconds,
     candidatesPerEvent: events === 0 ? 0 : candidates / events,
     matchedEvents,
-    engineOnlyEventsPerSec: events / (engineOnlyMs / 1000),
+    engineOnlyEventsPerSec: events / (replayed.ms / 1000),
   };
-}
-
-interface DecodedPasses {
-  readonly events: number;
-  readonly candidates: number;
-  readonly ms: number;
-  readonly matchedEvents: number;
-  readonly engineOnlyMs: number;
-}
-
-/** The timed passes over events decoded beforehand: with the real field tables, then replaying. */
-function decodedPasses(
-  c: RuleBenchCase, engine: RuleEngine<VigilEvent>, tree: ProcessTree, states: ReadonlyMap<SourceDecoder, SourceState>, rounds: number, matching: RuleMatching,
-): DecodedPasses {
-  const decoded = decodeAll(c.lines, states);
-  let candidates = 0;
-  for (const e of decoded) candidates += engine.candidates(e).length;
-  const { ms, matched: matchedEvents } = timedPasses(engine, decoded, rounds);
-
-  // The engine alone: record every field value once, then evaluate with tables replaying them.
-  const replay = createFieldReplay(createRuleSources({ ancestry: tree }));
-  const recorder = new RuleEngine(loadRules(c.files, replay.recording), SOURCE_BINDINGS, matching);
-  for (const e of decoded) recorder.evaluate(e);
-  const replayed = timedPasses(new RuleEngine(loadRules(c.files, replay.replaying), SOURCE_BINDINGS, matching), decoded, rounds);
-  if (replayed.matched !== matchedEvents) throw new Error('replayed field values do not give the same matches');
-  return { events: decoded.length, candidates, ms, matchedEvents, engineOnlyMs: replayed.ms };
 }
