@@ -80,6 +80,10 @@ function inlineable<E>(c: Check, r: Scope<E>): InlineCheck<E> | undefined {
       case '=':
       case '==':
       case '!=':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
       case 'startswith':
       case 'endswith':
       case 'contains':

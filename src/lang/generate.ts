@@ -2,10 +2,10 @@
  * Generates one JavaScript function per condition. Compiled closures call one another for
  * every `and`, `or`, `not` and check, and each field read goes through a getter: on a rule set
  * of a hundred rules that is most of the evaluation time. The generated function has the
- * boolean structure written out and the common checks (`=`, `!=`, `in`, `startswith`,
- * `endswith`, `contains`, `exists` on a plain field) inlined, reading the field's memo slot
- * directly; any other check stays a compiled closure, called from the generated code. Results
- * are the same as the closures' (the closure compiler's tests run against both).
+ * boolean structure written out and the common checks (`=`, `!=`, `<`, `<=`, `>`, `>=`, `in`,
+ * `startswith`, `endswith`, `contains`, `exists` on a plain field) inlined, reading the field's
+ * memo slot directly; any other check stays a compiled closure, called from the generated code.
+ * Results are the same as the closures' (the closure compiler's tests run against both).
  *
  * Only code built here from the syntax tree is generated: constants (strings, sets) are passed
  * in an array and referred to by index, never spliced into the source.
@@ -21,7 +21,7 @@ export interface InlineCheck<E> {
   readonly slot: number;
   /** The memoizing reader of the slot (the slow path: first read in an event). */
   readonly get: (event: E) => FieldValue | undefined;
-  readonly op: '=' | '!=' | 'startswith' | 'endswith' | 'contains' | 'in' | 'exists';
+  readonly op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'startswith' | 'endswith' | 'contains' | 'in' | 'exists';
   readonly operand?: Scalar;
   readonly set?: ReadonlySet<Scalar>;
 }
@@ -93,6 +93,11 @@ export function generatePredicate<E>(expr: Expr, memo: FieldMemo, consts: WeakMa
             return `(${v} === ${constant(i.operand)})`;
           case '!=':
             return `((t = ${v}) !== undefined && t !== ${constant(i.operand)})`;
+          case '<':
+          case '<=':
+          case '>':
+          case '>=':
+            return `((t = ${v}) !== undefined && t ${i.op} ${constant(i.operand)})`;
           case 'startswith':
           case 'endswith':
           case 'contains': {
