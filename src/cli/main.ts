@@ -4,7 +4,6 @@
  */
 
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { INPUT_FORMATS } from '../core/event.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
@@ -14,8 +13,8 @@ import { rulesCheckCommand } from './commands/rules-check.js';
 import { RULE_MATCHING } from '../rules/engine.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
+import { VIGIL_VERSION } from './version.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -28,7 +27,7 @@ function collect(value: string, previous: string[]): string[] {
 function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
   const program = new Command('vigil')
     .description('Vigil: smart cloud detection and response over Falco, Tetragon, Kubernetes audit and CloudTrail telemetry')
-    .version(pkg.version, '-V, --version')
+    .version(VIGIL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
@@ -38,7 +37,7 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .description('detect suspicious activity, threats and attacks in telemetry files (offline)')
     .argument('<path...>', 'files or directories (recursive); - for standard input; .gz accepted')
     .addOption(new Option('--format <format>', 'input format, detected per file and record when auto').choices(['auto', ...INPUT_FORMATS]).default('auto'))
-    .addOption(new Option('--output <output>', 'report format').choices(['table', 'json', 'jsonl']).default('table'))
+    .addOption(new Option('--output <output>', 'report format (ocsf: a Detection Finding per signal, one per line)').choices(['table', 'json', 'jsonl', 'ocsf']).default('table'))
     .option('--rules <path>', 'extra rule files or directories (repeatable; loaded in order after the defaults)', collect, [])
     .option('--no-default-rules', "do not load Vigil's default rules")
     .addOption(new Option('--rule-matching <mode>', 'fire the first matching rule per event (as Falco) or all of them').choices([...RULE_MATCHING]).default('first'))

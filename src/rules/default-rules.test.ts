@@ -13,11 +13,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { CORPUS_DIR, corpusPath, requireCorpus, requireShared } from '../../test/support/corpus.js';
+import { corpusPath, requireCorpus } from '../../test/support/corpus.js';
 import type { VigilEvent } from '../core/event.js';
 import type { JsonObject } from '../core/json.js';
+import { tactics as attackTactics, technique } from '../core/attack.js';
 import { techniquesFromTags, type Signal } from '../core/signal.js';
 import { systemClock } from '../core/time.js';
 import { decodeFiles } from '../pipeline/decode-files.js';
@@ -354,21 +355,6 @@ function panther(ruleId: string, testName: string): JsonObject {
   return found.log;
 }
 
-// ---- ATT&CK data
-
-const ATTACK_DIR = resolve(CORPUS_DIR, '../attack');
-
-interface Technique {
-  readonly id: string;
-  readonly tactics: readonly string[];
-  readonly revoked: boolean;
-  readonly deprecated: boolean;
-}
-
-function requireAttack(t: TestContext): boolean {
-  return requireCorpus(t) && requireShared(t, ATTACK_DIR);
-}
-
 // ============================================================================================
 
 describe('default rules', () => {
@@ -438,24 +424,21 @@ describe('default rules', () => {
       }
     });
 
-    it('uses live ATT&CK technique ids whose tactics the rule names, and real tactics', (t) => {
-      if (!requireAttack(t)) return;
-      const techniques = new Map((JSON.parse(readFileSync(resolve(ATTACK_DIR, 'enterprise-techniques.json'), 'utf8')) as Technique[]).map((x) => [x.id, x]));
-      const tactics = new Set((JSON.parse(readFileSync(resolve(ATTACK_DIR, 'tactics.json'), 'utf8')) as { shortname: string }[]).map((x) => `mitre_${x.shortname.replaceAll('-', '_')}`));
-      assert.ok(techniques.size > 500 && tactics.size === 14);
+    it('uses live ATT&CK technique ids whose tactics the rule names, and real tactics', () => {
+      const tag = (shortname: string): string => `mitre_${shortname.replaceAll('-', '_')}`;
+      const tacticTags = new Set(attackTactics().map((x) => tag(x.shortname)));
       for (const r of SET.rules) {
         const ruleTactics = r.tags.filter((x) => x.startsWith('mitre_'));
-        for (const tag of ruleTactics) assert.ok(tactics.has(tag), `${r.name}: ${tag} is not an ATT&CK tactic`);
+        for (const t of ruleTactics) assert.ok(tacticTags.has(t), `${r.name}: ${t} is not an ATT&CK tactic`);
         const backed = new Set<string>();
         for (const id of techniquesFromTags(r.tags)) {
-          const tech = techniques.get(id);
-          assert.ok(tech, `${r.name}: ${id} is not an ATT&CK technique`);
-          assert.ok(!tech.revoked && !tech.deprecated, `${r.name}: ${id} is revoked or deprecated`);
-          const own = tech.tactics.map((x) => `mitre_${x.replaceAll('-', '_')}`);
+          const tech = technique(id);
+          assert.ok(tech, `${r.name}: ${id} is not a live ATT&CK technique`);
+          const own = tech.tactics.map((x) => tag(x.shortname));
           assert.ok(own.some((x) => ruleTactics.includes(x)), `${r.name}: ${id} belongs to ${own.join(', ')}, none tagged`);
           for (const x of own) backed.add(x);
         }
-        for (const tag of ruleTactics) assert.ok(backed.has(tag), `${r.name}: ${tag} has no technique of that tactic`);
+        for (const t of ruleTactics) assert.ok(backed.has(t), `${r.name}: ${t} has no technique of that tactic`);
       }
     });
 

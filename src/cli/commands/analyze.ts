@@ -11,7 +11,9 @@ import type { FormatOption } from '../../pipeline/record-decoder.js';
 import { runAnalyze } from '../analyze-run.js';
 import type { CliIo } from '../io.js';
 import { reportToJson, reportToJsonLines } from '../output/json.js';
+import { signalsToOcsfLines } from '../output/ocsf.js';
 import { reportToTable } from '../output/table.js';
+import { VIGIL_VERSION } from '../version.js';
 
 /** How many record errors go to stderr in full before they are only counted. */
 const MAX_ERRORS_SHOWN = 50;
@@ -32,8 +34,8 @@ export async function analyzeCommand(
     states: new Map([[tetragonDecoder, tree]]),
     format: opts.format as FormatOption,
     entities: opts.output === 'table',
-    // json and jsonl print every error; the table view shows the first ones on stderr.
-    ...(opts.output === 'table' ? { maxErrors: MAX_ERRORS_SHOWN } : {}),
+    // json and jsonl print every error; the table and OCSF views show the first ones on stderr.
+    ...(opts.output === 'table' || opts.output === 'ocsf' ? { maxErrors: MAX_ERRORS_SHOWN } : {}),
     ...(opts.progress && io.errIsTty
       ? { onProgress: (n: number) => io.err(`\r  ${n} records, ${Math.round(n / ((Date.now() - started) / 1000))} records/s `) }
       : {}),
@@ -41,6 +43,7 @@ export async function analyzeCommand(
   if (opts.progress && io.errIsTty && Date.now() - started >= 1000) io.err('\n');
   if (opts.output === 'json') io.out(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
   else if (opts.output === 'jsonl') io.out(reportToJsonLines(report));
+  else if (opts.output === 'ocsf') io.out(signalsToOcsfLines(report.signals, { name: 'Vigil', version: VIGIL_VERSION }));
   else io.out(reportToTable(report, io.outIsTty));
 
   const shown = report.errors.slice(0, MAX_ERRORS_SHOWN);
