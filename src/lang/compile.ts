@@ -188,14 +188,17 @@ function junction<E>(kind: 'and' | 'or', children: readonly Predicate<E>[], r: S
   }
   if (cs.length === 0) return constant(r, !decisive);
   if (cs.length === 1) return cs[0] as Predicate<E>;
+  // Indexed loops: evaluation runs per event, and a for-of may allocate an iterator each time
+  // where V8 cannot inline it (these closures are many instances of one function).
+  const n = cs.length;
   if (kind === 'and') {
     return (ev) => {
-      for (const c of cs) if (!c(ev)) return false;
+      for (let i = 0; i < n; i++) if (!(cs[i] as Predicate<E>)(ev)) return false;
       return true;
     };
   }
   return (ev) => {
-    for (const c of cs) if (c(ev)) return true;
+    for (let i = 0; i < n; i++) if ((cs[i] as Predicate<E>)(ev)) return true;
     return false;
   };
 }
@@ -228,10 +231,10 @@ function anyCheck<E>(c: Check, all: Getter<E>, r: Scope<E>): Predicate<E> {
   let current: Scalar | undefined;
   const one = compare(c, { type: all.type, list: false, get: () => current }, r);
   return (ev) => {
-    const vs = all.get(ev);
+    const vs = all.get(ev) as readonly Scalar[] | undefined;
     if (vs === undefined) return false;
-    for (const v of vs as readonly Scalar[]) {
-      current = v;
+    for (let i = 0; i < vs.length; i++) {
+      current = vs[i];
       if (one(ev)) return true;
     }
     return false;
@@ -316,8 +319,8 @@ function literalCheck<E>(op: Check['op'], operand: Scalar, get: (ev: E) => Field
 function keysOf(v: FieldValue): FieldValue | undefined {
   if (!Array.isArray(v)) return addressKey(String(v));
   const keys: (string | number)[] = [];
-  for (const x of v as readonly Scalar[]) {
-    const k = addressKey(String(x));
+  for (let i = 0; i < v.length; i++) {
+    const k = addressKey(String(v[i]));
     if (k !== undefined) keys.push(k);
   }
   return keys;
@@ -345,9 +348,23 @@ function addresses<E>(g: Getter<E>): Getter<E> {
 function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
   const nets = constants(rhs, 'ipnet').map((x) => cidrOf(String(x)));
   const { get } = lhs;
+  // IPv4 keys are tested against each IPv4 network's mask and masked value as 32-bit integers
+  // (no BigInt and no boxed number per event); IPv6 keys go through keyInCidr.
+  const v4 = nets.flatMap((net) => {
+    if (net.family !== 4) return [];
+    const mask = net.bits === 0 ? 0 : (0xffffffff << (32 - net.bits)) | 0;
+    return [{ mask, value: Number(net.value) & mask }];
+  });
   const hits = (key: string | number): number => {
     let n = 0;
-    for (const net of nets) if (keyInCidr(key, net)) n++;
+    if (typeof key === 'number') {
+      for (let i = 0; i < v4.length; i++) {
+        const net = v4[i] as { mask: number; value: number };
+        if ((key & net.mask) === net.value) n++;
+      }
+      return n;
+    }
+    for (let i = 0; i < nets.length; i++) if (keyInCidr(key, nets[i] as ReturnType<typeof cidrOf>)) n++;
     return n;
   };
   const decide = (n: number): boolean => {
@@ -398,7 +415,7 @@ function modifierCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
     const v = get(ev);
     if (v === undefined || tests.length === 0) return false;
     let hits = 0;
-    for (const t of tests) if (t(v as Scalar)) hits++;
+    for (let i = 0; i < tests.length; i++) if ((tests[i] as (x: Scalar) => boolean)(v as Scalar)) hits++;
     return needed === 'oneof' ? hits === 1 : needed === 'anyof' ? hits > 0 : hits === tests.length;
   };
 }

@@ -62,7 +62,9 @@ export class RuleEngine<E> {
 
   /** The rules that can match `event`, in definition order. */
   candidates(event: E): readonly CompiledRule<E>[] {
-    for (const s of this.#sources) {
+    const sources = this.#sources;
+    for (let k = 0; k < sources.length; k++) {
+      const s = sources[k] as SourceRules<E>;
       if (!s.binding.accepts(event)) continue;
       const index = s.index;
       if (index === undefined || index.getters.length === 0) return s.rules;
@@ -104,7 +106,9 @@ export class RuleEngine<E> {
   evaluate(event: E): readonly CompiledRule<E>[] {
     const rules = this.candidates(event);
     let hits: CompiledRule<E>[] | undefined;
-    for (const r of rules) {
+    // An indexed loop: no iterator per event.
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i] as CompiledRule<E>;
       if (!r.predicate(event)) continue;
       if (this.#matching === 'first') return [r];
       (hits ??= []).push(r);

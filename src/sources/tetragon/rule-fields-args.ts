@@ -313,8 +313,9 @@ export class HookView {
   }
 
   #firstInt(): number | undefined {
-    for (const a of this.args) {
-      const n = intOf(a);
+    const args = this.args;
+    for (let i = 0; i < args.length; i++) {
+      const n = intOf(args[i]);
       if (n !== undefined) return n;
     }
     return undefined;
@@ -331,7 +332,9 @@ export class HookView {
    * `path_arg` or the `linux_binprm_arg` of an exec check names a file no descriptor refers to.
    */
   #firstFile(descriptor = false): { path: string; dir: boolean } | undefined {
-    for (const a of this.args) {
+    const args = this.args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as JsonObject;
       if (descriptor && a['file_arg'] === undefined) continue;
       const f = filePath(a);
       if (f !== undefined) return f;

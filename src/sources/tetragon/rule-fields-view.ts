@@ -12,7 +12,7 @@
  * extraction on every host process.
  */
 
-import { canonicalContainerId, type Entity } from '../../core/entity.js';
+import { canonicalContainerId, type Entity, type Relation } from '../../core/entity.js';
 import type { VigilEvent } from '../../core/event.js';
 import { asArray, asObject, asText, isObject, type JsonObject } from '../../core/json.js';
 import { parseTime } from '../../core/time.js';
@@ -328,7 +328,8 @@ function entityPlacement(event: VigilEvent, subjectKey: string): Placement | und
   // need nothing more.
   let containerKey: string | undefined;
   let subjectPod: string | undefined;
-  for (const r of relations) {
+  for (let i = 0; i < relations.length; i++) {
+    const r = relations[i] as Relation;
     if (r.kind !== 'runs-in' || r.from !== subjectKey) continue;
     if (containerKey === undefined && r.to.startsWith('container:')) containerKey = r.to;
     else if (subjectPod === undefined && r.to.startsWith('pod:')) subjectPod = r.to;
