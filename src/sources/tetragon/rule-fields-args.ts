@@ -249,7 +249,8 @@ export class HookView {
   /** Each argument's kind (its one member besides `label`), read once. */
   #kinds: (string | undefined)[] | undefined;
   #type: string | undefined;
-  #named: Map<string, number> | undefined;
+  /** The Falco parameter each argument fills, by argument index (see #names). */
+  #named: (string | undefined)[] | undefined;
   #params: readonly Param[] | undefined;
   #fd: FdInfo | null | undefined;
   #paths: FsPaths | null | undefined;
@@ -353,10 +354,13 @@ export class HookView {
     return this.#kinds;
   }
 
-  /** Parameter name → index in `args`. */
-  #names(): Map<string, number> {
+  /**
+   * The parameter name of each argument, by index (undefined where none): a plain array, as a
+   * hook has a handful of arguments and this is built for every event that names one.
+   */
+  #names(): readonly (string | undefined)[] {
     if (this.#named !== undefined) return this.#named;
-    const named = new Map<string, number>();
+    const named: (string | undefined)[] = [];
     const ps = this.params;
     const kinds = this.#argKinds;
     const n = kinds.length;
@@ -364,22 +368,22 @@ export class HookView {
       let positional = this.info.positional && this.type === this.info.type && n <= ps.length;
       for (let i = 0; positional && i < n; i++) positional = compatible((ps[i] as Param).kind, kinds[i]);
       if (positional) {
-        for (let i = 0; i < n; i++) named.set((ps[i] as Param).name, i);
+        for (let i = 0; i < n; i++) named.push((ps[i] as Param).name);
       } else {
         // Each argument takes the first parameter of a kind it can fill that no earlier
         // argument took (`named` holds the taken ones).
         for (let i = 0; i < n; i++) {
           const fills = fillsByKind(kinds[i]);
-          let taken = false;
-          for (let f = 0; !taken && f < fills.length; f++) {
+          let taken: string | undefined;
+          for (let f = 0; taken === undefined && f < fills.length; f++) {
             for (let j = 0; j < ps.length; j++) {
               const q = ps[j] as Param;
-              if (q.kind !== fills[f] || named.has(q.name)) continue;
-              named.set(q.name, i);
-              taken = true;
+              if (q.kind !== fills[f] || named.includes(q.name)) continue;
+              taken = q.name;
               break;
             }
           }
+          named.push(taken);
         }
       }
     }
@@ -389,14 +393,13 @@ export class HookView {
 
   /** The argument for Falco parameter `name`. */
   named(name: string): JsonObject | undefined {
-    const i = this.#names().get(name);
-    return i === undefined ? undefined : this.args[i];
+    const i = this.#names().indexOf(name);
+    return i < 0 ? undefined : this.args[i];
   }
 
   /** The parameter name of argument `i`, when known. */
   nameOf(i: number): string | undefined {
-    for (const [name, j] of this.#names()) if (j === i) return name;
-    return undefined;
+    return this.#names()[i];
   }
 
   /** A named parameter's number (flags, fd, uid…). */
