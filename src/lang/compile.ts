@@ -7,7 +7,7 @@
 import type { Check, Expr, FieldRef, Literal, Operand, Rhs } from './ast.js';
 import { ConditionCompileError } from './errors.js';
 import type { FieldResolver, FieldType, FieldValue, Scalar } from './fields.js';
-import { keyInCidr } from './ip.js';
+import { keyInCidr, type Cidr } from './ip.js';
 import { FieldMemo } from './memo.js';
 import { addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
 import { compileTransform, type Getter } from './transformers.js';
@@ -364,7 +364,7 @@ function networkCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
       }
       return n;
     }
-    for (let i = 0; i < nets.length; i++) if (keyInCidr(key, nets[i] as ReturnType<typeof cidrOf>)) n++;
+    for (let i = 0; i < nets.length; i++) if (keyInCidr(key, nets[i] as Cidr)) n++;
     return n;
   };
   const decide = (n: number): boolean => {
