@@ -36,6 +36,13 @@ interface SourceRules<E> {
   readonly named: readonly ReadonlySet<string>[];
   /** Nested by index field: value of the first → value of the second → … → candidate rules. */
   readonly byKey: Map<string | symbol, unknown>;
+  /** The index values of the event being looked up (scratch, for building a node on a miss). */
+  readonly values: (string | undefined)[];
+}
+
+/** A constraint every value meets (the rule does not narrow this field). */
+function admitsAll(set: TypeSet | undefined): boolean {
+  return set === undefined || (set.all && set.names.size === 0);
 }
 
 function admits(set: TypeSet | undefined, value: string | undefined): boolean {
@@ -56,7 +63,7 @@ export class RuleEngine<E> {
       const rules = set.rules.filter((r) => r.enabled && r.canMatch && r.source === binding.name);
       const index = set.indexes.get(binding.name);
       const named = (index?.fields ?? []).map((_, i) => new Set(rules.flatMap((r) => [...(r.constraints[i]?.names ?? [])])));
-      return { binding, rules, index, named, byKey: new Map() };
+      return { binding, rules, index, named, byKey: new Map(), values: [] };
     });
   }
 
@@ -68,23 +75,26 @@ export class RuleEngine<E> {
       if (!s.binding.accepts(event)) continue;
       const index = s.index;
       if (index === undefined || index.getters.length === 0) return s.rules;
-      // One small map per index field, nested: no key string is built per event.
+      // One small map per index field, nested: no key string is built per event. A node is the
+      // final rule list as soon as the values read so far decide it, so the later index fields
+      // are not even extracted (no rule reads a `read` event, whatever its process).
       let level: Map<string | symbol, unknown> = s.byKey;
       const getters = index.getters;
-      const last = getters.length - 1;
-      for (let i = 0; i <= last; i++) {
+      const values = s.values;
+      for (let i = 0; i < getters.length; i++) {
         const v = (getters[i] as (event: E) => FieldValue | undefined)(event);
         const text = typeof v === 'string' ? v : v === undefined || Array.isArray(v) ? undefined : String(v);
         const key = text === undefined ? MISSING : (s.named[i] as ReadonlySet<string>).has(text) ? text : OTHER;
+        values[i] = text;
         let next = level.get(key);
         if (next === undefined) {
-          next = i === last ? this.#select(s, event) : new Map<string | symbol, unknown>();
+          next = this.#node(s, i);
           if (this.#cached < MAX_CACHED_KEYS) {
             level.set(key, next);
             this.#cached++;
           }
         }
-        if (i === last) return next as readonly CompiledRule<E>[];
+        if (Array.isArray(next)) return next as readonly CompiledRule<E>[];
         level = next as Map<string | symbol, unknown>;
       }
       return s.rules;
@@ -92,14 +102,21 @@ export class RuleEngine<E> {
     return this.#none;
   }
 
-  /** The rules of `s` that admit the event's index values (computed once per combination). */
-  #select(s: SourceRules<E>, event: E): readonly CompiledRule<E>[] {
-    const values = (s.index?.getters ?? []).map((get) => {
-      const v = get(event);
-      return v === undefined || Array.isArray(v) ? undefined : String(v);
-    });
+  /**
+   * The index node under the first `depth + 1` values in `s.values`: the rules that admit them,
+   * when the remaining index fields cannot narrow that list (it is empty, or no rule in it
+   * constrains a later field), else a map for the next field. Built once per combination.
+   */
+  #node(s: SourceRules<E>, depth: number): readonly CompiledRule<E>[] | Map<string | symbol, unknown> {
+    const values = s.values;
     // (An unnamed value is selected for as itself: every rule treats it as it treats OTHER.)
-    return s.rules.filter((r) => values.every((v, i) => admits(r.constraints[i], v)));
+    const admitted = s.rules.filter((r) => {
+      for (let i = 0; i <= depth; i++) if (!admits(r.constraints[i], values[i])) return false;
+      return true;
+    });
+    const fields = s.index?.getters.length ?? 0;
+    const decided = depth === fields - 1 || admitted.every((r) => r.constraints.slice(depth + 1, fields).every(admitsAll));
+    return decided ? admitted : new Map<string | symbol, unknown>();
   }
 
   /** The rules that fire on `event`: the first match, or every match with `all`. */

@@ -251,6 +251,32 @@ describe('rule engine', () => {
     assert.deepEqual(fire({ 'evt.type': 'openat', 'proc.name': 'bash' }), ['not openat syscall']);
   });
 
+  it('stops at the first index field when it decides: no later field is extracted', () => {
+    let names = 0;
+    const counted: FieldSpec<Ev> = { name: 'proc.name', type: 'string', extract: (e) => (names++, e['proc.name']) };
+    const sources: RuleSourceSpec<Ev>[] = [{ name: 'syscall', fields: [field('evt.type'), counted], typeField: 'evt.type', indexFields: ['evt.type', 'proc.name'] }];
+    const set = loadRules([{ name: 'r.yaml', text: `- rule: open_cat
+  desc: d
+  condition: evt.type = open and proc.name = cat
+  output: o
+  priority: INFO
+- rule: any_exec
+  desc: d
+  condition: evt.type = execve
+  output: o
+  priority: INFO
+` }], sources);
+    const engine = new RuleEngine(set, [{ name: 'syscall', accepts: () => true }], 'all');
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(engine.evaluate({ 'evt.type': 'read', 'proc.name': 'cat' }), [], 'no rule reads a read');
+      assert.deepEqual(engine.evaluate({ 'evt.type': 'execve', 'proc.name': `p${i}` }).map((r) => r.name), ['any_exec'], 'no rule for execve names a process');
+    }
+    assert.equal(names, 0);
+    assert.deepEqual(engine.evaluate({ 'evt.type': 'open', 'proc.name': 'cat' }).map((r) => r.name), ['open_cat']);
+    assert.deepEqual(engine.evaluate({ 'evt.type': 'open', 'proc.name': 'dog' }), []);
+    assert.ok(names >= 2, 'open events need the process name');
+  });
+
   it('renders outputs with <NA> for missing fields', () => {
     const set = load(`- rule: r
   desc: d
