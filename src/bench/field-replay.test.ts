@@ -7,22 +7,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { decodeLines } from '../../test/support/events.js';
 import type { VigilEvent } from '../core/event.js';
-import { systemClock } from '../core/time.js';
-import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
 import { RuleEngine } from '../rules/engine.js';
 import { loadRules } from '../rules/load.js';
 import { RULE_SOURCES, SOURCE_BINDINGS } from '../rules/sources.js';
-import { builtinDecoders } from '../sources/index.js';
 import { createFieldReplay } from './field-replay.js';
 import { k8sAuditWorkload, tetragonWorkload } from './rules-workload.js';
-
-function decodeLines(lines: readonly string[]): VigilEvent[] {
-  const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock });
-  const out: Decoded[] = [];
-  lines.forEach((l, i) => decoder.decodeText(l, { path: 'workload', line: i + 1 }, out));
-  return out.flatMap((d) => (d.type === 'event' ? [d.event] : []));
-}
 
 const files = ['vigil-runtime.yaml', 'vigil-k8s.yaml'].map((name) => ({ name, text: readFileSync(new URL(`../../rules/${name}`, import.meta.url), 'utf8') }));
 

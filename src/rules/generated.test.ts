@@ -7,23 +7,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { decodeLines } from '../../test/support/events.js';
 import { corpusPath, requireCorpus } from '../../test/support/corpus.js';
 import { k8sAuditWorkload, tetragonWorkload } from '../bench/rules-workload.js';
-import type { VigilEvent } from '../core/event.js';
-import { systemClock } from '../core/time.js';
 import { decodeFiles } from '../pipeline/decode-files.js';
-import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
-import { builtinDecoders } from '../sources/index.js';
 import { RuleEngine } from './engine.js';
 import { loadRules } from './load.js';
 import { RULE_SOURCES, SOURCE_BINDINGS } from './sources.js';
-
-function decodeLines(lines: readonly string[]): VigilEvent[] {
-  const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock });
-  const out: Decoded[] = [];
-  lines.forEach((l, i) => decoder.decodeText(l, { path: 'workload', line: i + 1 }, out));
-  return out.flatMap((d) => (d.type === 'event' ? [d.event] : []));
-}
 
 describe('generated predicates', () => {
   it('fire exactly the rules the compiled closures fire', async (t) => {

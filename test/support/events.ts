@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import type { Entity } from '../../src/core/entity.js';
 import type { VigilEvent } from '../../src/core/event.js';
+import { systemClock } from '../../src/core/time.js';
+import { createRecordDecoder, type Decoded } from '../../src/pipeline/record-decoder.js';
+import { builtinDecoders } from '../../src/sources/index.js';
+
+/** The events of JSON lines in any built-in format (records that are not events are left out). */
+export function decodeLines(lines: readonly string[]): VigilEvent[] {
+  const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock });
+  const out: Decoded[] = [];
+  lines.forEach((l, i) => decoder.decodeText(l, { path: 'workload', line: i + 1 }, out));
+  return out.flatMap((d) => (d.type === 'event' ? [d.event] : []));
+}
 
 /** The event's entity keys, sorted: `type:id`. */
 export function entityKeys(e: VigilEvent): string[] {
