@@ -4,7 +4,7 @@
  * workloads with realistic binaries, arguments, paths and peers) and Kubernetes audit events
  * (reads, watches, creates of pods/secrets/configmaps, execs, RBAC changes). Deterministic.
  */
-import { rng, pick, hex } from './random.js';
+import { rng, pick, hex } from '../core/random.js';
 
 const BINARIES = [
   ['/usr/local/bin/node', 'server.js'],

@@ -4,7 +4,7 @@
  * accident. Deterministic from the seed.
  */
 
-import { hex, pick, rng } from './random.js';
+import { hex, pick, rng } from '../core/random.js';
 
 const NODES = ['ip-10-0-1-23', 'ip-10-0-2-41', 'ip-10-0-3-7'];
 const BINARIES = ['/usr/bin/curl', '/bin/sh', '/usr/local/bin/python3', '/usr/bin/cat', '/app/server'];

@@ -1,0 +1,5 @@
+/** container-escape: variants to come (see src/sim/scenarios/cryptojacking.ts for the form). */
+
+import type { AttackScenario } from '../scenario.js';
+
+export const CONTAINER_ESCAPE: readonly AttackScenario[] = [];

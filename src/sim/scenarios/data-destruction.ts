@@ -1,0 +1,5 @@
+/** data-destruction: variants to come (see src/sim/scenarios/cryptojacking.ts for the form). */
+
+import type { AttackScenario } from '../scenario.js';
+
+export const DATA_DESTRUCTION: readonly AttackScenario[] = [];
