@@ -10,6 +10,7 @@ import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { normalizeCommand } from './commands/normalize.js';
 import { rulesCheckCommand } from './commands/rules-check.js';
+import { simulateCommand, type SimulateCommandOptions } from './commands/simulate.js';
 import { RULE_MATCHING } from '../rules/engine.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -78,6 +79,23 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--k8s-rules <path...>', 'rules: k8s_audit rule files (default: the official k8saudit rules when present)')
     .action(async (target: string, opts: BenchOptions) => {
       setStatus(await benchCommand(target, opts, io));
+    });
+
+  program
+    .command('simulate')
+    .description('generate realistic telemetry of a modelled cluster and AWS account, with injected attacks and a ground truth (truth.json)')
+    .option('--out <dir>', 'output directory: telemetry/ (Tetragon, Falco, audit, CloudTrail files) and truth.json')
+    .option('--seed <n>', 'the same seed gives the same output', '1')
+    .option('--start <time>', 'event time of the first record (RFC 3339)', '2026-11-02T08:00:00Z')
+    .option('--duration <d>', 'event time to cover: 30m, 6h, 2d…', '6h')
+    .option('--rate <n>', 'background events per second, averaged over the day (default: the model\'s own, about 90)')
+    .option('--nodes <n>', 'cluster nodes', '3')
+    .option('--workloads <n>', 'application workloads besides the system DaemonSets', '7')
+    .option('--scenario <name>', 'scenario id, intent, attacks, benign, all or none (repeatable; default all)', collect, [])
+    .option('--list', 'list the scenarios and exit')
+    .option('--force', 'replace an earlier simulation in --out')
+    .action(async (opts: SimulateCommandOptions) => {
+      setStatus(await simulateCommand(opts, io));
     });
 
   program
