@@ -8,6 +8,7 @@ import { INPUT_FORMATS } from '../core/event.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { normalizeCommand } from './commands/normalize.js';
 import { rulesCheckCommand } from './commands/rules-check.js';
 import { simulateCommand, type SimulateCommandOptions } from './commands/simulate.js';
@@ -96,6 +97,15 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--force', 'replace an earlier simulation in --out')
     .action(async (opts: SimulateCommandOptions) => {
       setStatus(await simulateCommand(opts, io));
+    });
+
+  program
+    .command('eval')
+    .description('run Vigil over scenarios (scenario files, or simulations with truth.json) and compare with the ground truth')
+    .argument('<path...>', 'scenario files (*.yaml), folders of them (e.g. scenarios/), or vigil simulate output folders')
+    .option('--json', 'print the evaluation as JSON')
+    .action(async (paths: string[], opts: { json?: boolean }) => {
+      setStatus(await evalCommand(paths, opts, io));
     });
 
   program

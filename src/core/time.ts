@@ -128,3 +128,12 @@ export function timeFromNanos(nanos: number | string | bigint): EventTime | unde
   const frac = (BigInt(msWhole % 1000) * 1_000_000n + BigInt(rest)).toString().padStart(9, '0').replace(/0+$/, '');
   return { ms: msWhole + rest / 1e6, iso: frac === '' ? `${secs}Z` : `${secs}.${frac}Z` };
 }
+
+const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90m`, `6h`, `2d`, `1h30m` → milliseconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] as string] as number), 0);
+}

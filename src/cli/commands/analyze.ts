@@ -57,7 +57,7 @@ export async function analyzeCommand(
  * The default rules plus `--rules`, in that order. A rule file with errors stops the run (exit
  * 1) after every problem is printed: running with half a rule set would hide detections.
  */
-async function loadDetector(
+export async function loadDetector(
   opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
   sources: readonly RuleSourceSpec<VigilEvent>[],
   io: CliIo,

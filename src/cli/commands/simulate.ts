@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageOf } from '../../core/errors.js';
-import { parseTime } from '../../core/time.js';
+import { parseDuration, parseTime } from '../../core/time.js';
 import { SCENARIOS } from '../../sim/scenarios/index.js';
 import type { Scenario } from '../../sim/scenario.js';
 import { simulate, TRUTH_FILE } from '../../sim/simulate.js';
@@ -20,15 +20,6 @@ export interface SimulateCommandOptions {
   readonly scenario: string[];
   readonly list?: boolean;
   readonly force?: boolean;
-}
-
-const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** `90m`, `6h`, `2d`, `1h30m` → milliseconds, or undefined. */
-export function parseDuration(text: string): number | undefined {
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (UNITS[p[2] as string] as number), 0);
 }
 
 /** `all`, `attacks`, `benign`, `none`, intents (`cryptojacking`) and scenario ids, in order, without repeats. */
