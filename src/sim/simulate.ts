@@ -143,9 +143,15 @@ export async function simulate(outDir: string, options: SimulateOptions): Promis
     };
     return { scenario, label, startMs: at, emissions, next: 0, truth };
   });
-  const outside = placed.filter((p) => p.emissions.some((e) => e.timeMs < startMs || e.timeMs >= endMs));
-  if (outside.length > 0) {
-    throw new Error(`scenario ${outside.map((p) => p.scenario.id).join(', ')} does not fit in the simulated time; simulate a longer --duration`);
+  for (const p of placed) {
+    const first = p.emissions[0]?.timeMs ?? p.startMs;
+    const last = p.emissions[p.emissions.length - 1]?.timeMs ?? p.startMs;
+    if (first < startMs || last >= endMs) {
+      throw new Error(
+        `scenario ${p.scenario.id} needs event time ${new Date(first).toISOString()} to ${new Date(last).toISOString()}, outside the simulated ` +
+          `${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}; simulate a longer --duration, or fewer scenarios`,
+      );
+    }
   }
 
   const writer = new SimWriter(outDir, random, env.accountId);
@@ -163,14 +169,20 @@ export async function simulate(outDir: string, options: SimulateOptions): Promis
       }
     }
     tickOut.sort((a, b) => a.timeMs - b.timeMs);
-    for (const e of tickOut) {
+    // Records a generator placed beyond the tick (a helper's exit) wait for the next one, so
+    // every file stays in time order.
+    const last = to >= endMs;
+    let cut = tickOut.length;
+    while (!last && cut > 0 && (tickOut[cut - 1] as Emission).timeMs >= to) cut--;
+    for (let k = 0; k < cut; k++) {
+      const e = tickOut[k] as Emission;
       counts[e.source]++;
       counts.total++;
       const owner = e.label === undefined ? undefined : placed.find((p) => p.label === e.label);
       if (owner === undefined) writer.add(e);
       else writer.add(e, (loc) => owner.truth.events.push({ ...loc, id: idOf(decoderFor(e.source), e, loc), time: new Date(e.timeMs).toISOString() }));
     }
-    tickOut.length = 0;
+    tickOut.splice(0, cut);
     await writer.flush(to);
     if (options.onProgress !== undefined && (to - lastProgress >= durationMs / 20 || to >= endMs)) {
       lastProgress = to;
