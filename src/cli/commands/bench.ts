@@ -2,14 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { benchDecode } from '../../bench/decode-bench.js';
 import { generateWorkload } from '../../bench/workload.js';
 import { messageOf } from '../../core/errors.js';
+import { benchPipelineCommand } from './bench-pipeline.js';
 import { benchRulesCommand } from './bench-rules.js';
 import type { CliIo } from '../io.js';
 
-const TARGETS = ['decode', 'rules'];
+const TARGETS = ['pipeline', 'decode', 'rules'];
 
 export interface BenchOptions {
   json?: boolean;
-  records: string;
+  records?: string;
   rounds: string;
   input?: string[];
   syscallRules?: string[];
@@ -21,13 +22,15 @@ export async function benchCommand(target: string, opts: BenchOptions, io: CliIo
     io.err(`vigil bench: unknown target "${target}" (known: ${TARGETS.join(', ')})\n`);
     return 2;
   }
-  const records = Number(opts.records);
+  // The pipeline streams files, so its default workload is ten times the in-memory ones'.
+  const records = Number(opts.records ?? (target === 'pipeline' ? '300000' : '30000'));
   const rounds = Number(opts.rounds);
   if (!Number.isInteger(records) || records < 1 || !Number.isInteger(rounds) || rounds < 1) {
     io.err('vigil bench: --records and --rounds must be positive integers\n');
     return 2;
   }
   if (target === 'rules') return benchRulesCommand(opts, records, rounds, io);
+  if (target === 'pipeline') return benchPipelineCommand(opts, records, io);
   let lines: string[];
   let streams: string[];
   try {
