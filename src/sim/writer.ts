@@ -54,6 +54,7 @@ interface LineFile {
 }
 
 interface Window {
+  readonly region: string;
   readonly endMs: number;
   readonly records: { readonly emission: Emission; readonly text: string; readonly onPlaced?: (loc: RecordLocation) => void }[];
 }
@@ -76,7 +77,8 @@ export class SimWriter {
   readonly #random: Random;
   readonly #account: string;
   readonly #files = new Map<string, LineFile>();
-  readonly #windows = new Map<number, Window>();
+  /** Open delivery windows by region and slot: a trail delivers each region's records to its own files. */
+  readonly #windows = new Map<string, Window>();
   readonly #written: WrittenFile[] = [];
   #records = 0;
 
@@ -101,10 +103,11 @@ export class SimWriter {
     if (e.source === 'cloudtrail') {
       const delivered = e.timeMs + MIN_DELIVERY_LAG_MS + this.#random.next() * (MAX_DELIVERY_LAG_MS - MIN_DELIVERY_LAG_MS);
       const slot = Math.floor(delivered / DELIVERY_WINDOW_MS);
-      let w = this.#windows.get(slot);
+      const key = `${e.stream}\u0000${slot}`;
+      let w = this.#windows.get(key);
       if (w === undefined) {
-        w = { endMs: (slot + 1) * DELIVERY_WINDOW_MS, records: [] };
-        this.#windows.set(slot, w);
+        w = { region: e.stream, endMs: (slot + 1) * DELIVERY_WINDOW_MS, records: [] };
+        this.#windows.set(key, w);
       }
       w.records.push(onPlaced === undefined ? { emission: e, text } : { emission: e, text, onPlaced });
       return;
@@ -131,15 +134,15 @@ export class SimWriter {
       f.pending = [];
       if (!f.stream.write(chunk)) await once(f.stream, 'drain');
     }
-    const ready = [...this.#windows.entries()].filter(([, w]) => w.endMs <= nowMs + MIN_DELIVERY_LAG_MS).sort((a, b) => a[0] - b[0]);
-    for (const [slot, w] of ready) {
-      this.#windows.delete(slot);
+    const ready = [...this.#windows.entries()].filter(([, w]) => w.endMs <= nowMs + MIN_DELIVERY_LAG_MS).sort((a, b) => a[1].endMs - b[1].endMs || a[1].region.localeCompare(b[1].region));
+    for (const [key, w] of ready) {
+      this.#windows.delete(key);
       await this.#writeWindow(w);
     }
   }
 
   async #writeWindow(w: Window): Promise<void> {
-    const region = w.records[0]?.emission.stream ?? 'unknown';
+    const region = w.region;
     const d = new Date(w.endMs).toISOString();
     const name = `${this.#account}_CloudTrail_${region}_${stamp(w.endMs)}_${this.#random.alnum(16)}.json.gz`;
     const file = `${TELEMETRY_DIR}/cloudtrail/AWSLogs/${this.#account}/CloudTrail/${region}/${d.slice(0, 4)}/${d.slice(5, 7)}/${d.slice(8, 10)}/${name}`;

@@ -135,12 +135,10 @@ export function falcoBenign(env: Environment, random: Random, scale: number): Ge
         const n = r.poisson(2 * scale * hours);
         for (let i = 0; i < n; i++) {
           const t = from + r.next() * (to - from);
+          const lport = r.int(32768, 60999);
           const record = falcoAlert(a, t, {
             rule: 'Contact K8S API Server From Container',
-            priority: 'Notice',
-            text: 'Unexpected connection to K8s API Server from container',
-            tags: ['T1565', 'container', 'k8s', 'maturity_stable', 'mitre_discovery', 'network'],
-            fields: { 'connection': `${a.pod?.ip ?? a.node.ip}:${r.int(32768, 60999)}->${env.apiServerIp}:443`, 'evt.type': 'connect' },
+            fields: { 'fd.name': `${a.pod?.ip ?? a.node.ip}:${lport}->${env.apiServerIp}:443`, 'fd.lport': lport, 'fd.rport': 443, 'fd.type': 'ipv4', 'fd.l4proto': 'tcp', 'evt.type': 'connect' },
           });
           out.push({ source: 'falco', timeMs: t, stream: a.node.name, record });
         }

@@ -30,12 +30,24 @@ function isRead(name: string): boolean {
   return READ_PREFIXES.some((p) => name.startsWith(p));
 }
 
-function identity(env: Environment, p: AwsPrincipal, timeMs: number): Record<string, unknown> {
+/** Whether the call comes from the console (a browser), where calls use the sign-in's session. */
+function inConsole(p: AwsPrincipal, call: ApiCall): boolean {
+  return (call.userAgent ?? p.userAgent).startsWith('Mozilla/');
+}
+
+function identity(env: Environment, p: AwsPrincipal, timeMs: number, call: ApiCall): Record<string, unknown> {
   if (p.kind === 'IAMUser') {
-    return {
-      type: 'IAMUser', principalId: p.principalId, arn: p.arn, accountId: env.accountId, accessKeyId: p.accessKeyId, userName: p.name,
-      ...(p.mfa ? { sessionContext: { attributes: { creationDate: isoSeconds(timeMs - 2 * 3_600_000), mfaAuthenticated: 'true' } } } : {}),
-    };
+    const base = { type: 'IAMUser', principalId: p.principalId, arn: p.arn, accountId: env.accountId };
+    // A sign-in names the user only; console calls carry the session's temporary key and its
+    // MFA state; programmatic calls carry the user's long-term key and no session.
+    if (call.eventType === 'AwsConsoleSignIn') return { ...base, userName: p.name };
+    if (inConsole(p, call)) {
+      return {
+        ...base, accessKeyId: `ASIA${p.accessKeyId.slice(4)}`, userName: p.name,
+        sessionContext: { sessionIssuer: {}, webIdFederationData: {}, attributes: { creationDate: isoSeconds(timeMs - 2 * 3_600_000), mfaAuthenticated: p.mfa ? 'true' : 'false' } },
+      };
+    }
+    return { ...base, accessKeyId: p.accessKeyId, userName: p.name };
   }
   const role = (p.roleArn ?? '').split('/').pop() ?? '';
   return {
@@ -51,7 +63,7 @@ function identity(env: Environment, p: AwsPrincipal, timeMs: number): Record<str
 export function cloudTrailRecord(r: Random, env: Environment, p: AwsPrincipal, timeMs: number, call: ApiCall): Record<string, unknown> {
   const rec: Record<string, unknown> = {
     eventVersion: '1.10',
-    userIdentity: identity(env, p, timeMs),
+    userIdentity: identity(env, p, timeMs, call),
     eventTime: isoSeconds(timeMs),
     eventSource: call.source,
     eventName: call.name,
@@ -66,7 +78,7 @@ export function cloudTrailRecord(r: Random, env: Environment, p: AwsPrincipal, t
   rec['requestParameters'] = call.requestParameters ?? null;
   rec['responseElements'] = call.responseElements ?? null;
   if (call.additionalEventData !== undefined) rec['additionalEventData'] = call.additionalEventData;
-  rec['requestID'] = call.source === 's3.amazonaws.com' ? r.alnum(16) : r.uuid();
+  rec['requestID'] = call.source === 's3.amazonaws.com' ? r.hex(16).toUpperCase() : r.uuid();
   rec['eventID'] = r.uuid();
   rec['readOnly'] = call.readOnly ?? isRead(call.name);
   if (call.resources !== undefined) rec['resources'] = call.resources;

@@ -24,6 +24,30 @@ export interface AuditRequest {
   /** Who (or what pod) is calling: overrides the identity's source IPs and agent. */
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** The authorizer's reason, when not the binding `bindingReason` assumes. */
+  readonly reason?: string;
+}
+
+/**
+ * The RBAC sentence the API server logs for an allowed request, naming the binding that most
+ * plausibly allowed it for this identity.
+ */
+export function bindingReason(who: K8sIdentity): string {
+  const u = who.username;
+  if (who.groups.includes('system:masters')) return 'RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"';
+  const sa = /^system:serviceaccount:([^:]+):(.+)$/.exec(u);
+  if (sa !== null) {
+    const [, ns, name] = sa as unknown as [string, string, string];
+    return ns === 'kube-system'
+      ? `RBAC: allowed by ClusterRoleBinding "system:controller:${name}" of ClusterRole "system:controller:${name}" to ServiceAccount "${name}/${ns}"`
+      : `RBAC: allowed by RoleBinding "${name}" of Role "${name}" to ServiceAccount "${name}/${ns}"`;
+  }
+  if (u.startsWith('system:node:')) return 'RBAC: allowed by ClusterRoleBinding "system:node" of ClusterRole "system:node" to Group "system:nodes"';
+  if (u.startsWith('system:')) return `RBAC: allowed by ClusterRoleBinding "${u}" of ClusterRole "${u}" to User "${u}"`;
+  const group = who.groups.find((g) => !g.startsWith('system:'));
+  return group === undefined
+    ? `RBAC: allowed by ClusterRoleBinding "${u}-view" of ClusterRole "view" to User "${u}"`
+    : `RBAC: allowed by ClusterRoleBinding "${group}" of ClusterRole "edit" to Group "${group}"`;
 }
 
 function requestUri(q: AuditRequest): string {
@@ -70,6 +94,6 @@ export function auditEvent(r: Random, who: K8sIdentity, timeMs: number, q: Audit
     ...(q.responseObject === undefined ? {} : { responseObject: q.responseObject }),
     requestReceivedTimestamp: isoMicros(timeMs),
     stageTimestamp: isoMicros(timeMs + 1 + r.next() * 40),
-    annotations: { 'authorization.k8s.io/decision': decision, 'authorization.k8s.io/reason': decision === 'allow' ? 'RBAC: allowed by ClusterRoleBinding' : '' },
+    annotations: { 'authorization.k8s.io/decision': decision, 'authorization.k8s.io/reason': q.reason ?? (decision === 'allow' ? bindingReason(who) : '') },
   };
 }

@@ -89,7 +89,8 @@ export function processObject(p: SimProcess): Record<string, unknown> {
     uid: p.uid,
     cwd: p.cwd,
     binary: p.binary,
-    arguments: p.args,
+    // Tetragon's encoder leaves out empty strings and zero values.
+    ...(p.args === '' ? {} : { arguments: p.args }),
     flags: p.containerInit === true ? 'execve rootcwd clone' : 'execve clone',
     start_time: isoNanos(p.startMs, p.pid),
     auid: 4294967295,
@@ -112,8 +113,8 @@ export function processExec(p: SimProcess): Record<string, unknown> {
 export function processExit(p: SimProcess, timeMs: number, status = 0, signal = ''): Record<string, unknown> {
   const body: Record<string, unknown> = { process: processObject(p) };
   if (p.parent !== undefined) body['parent'] = processObject(p.parent);
-  body['signal'] = signal;
-  body['status'] = status;
+  if (signal !== '') body['signal'] = signal;
+  if (status !== 0) body['status'] = status;
   body['time'] = isoNanos(timeMs, p.pid);
   return envelope('process_exit', body, p, timeMs);
 }
