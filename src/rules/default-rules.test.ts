@@ -683,6 +683,9 @@ describe('default rules', () => {
 
     it('flags recursive deletes of data directories and wipes, not cache clean-ups', () => {
       fires('Recursive delete of data directory', exec({ binary: '/bin/rm', args: '-rf /var/lib/postgresql' }, SH));
+      fires('Recursive delete of data directory', exec({ binary: '/bin/rm', args: '-rf /var/lib/postgresql/data' }, SH));
+      fires('Recursive delete of data directory', exec({ binary: '/usr/bin/find', args: '/var/lib/postgresql/16/main -type f -exec shred -n 1 -z -u {} +' }, SH));
+      silent('Recursive delete of data directory', exec({ binary: '/bin/rm', args: '-rf /var/lib/postgresql/data/pg_wal/archive_status/tmp' }, SH));
       fires('Recursive delete of data directory', exec({ binary: '/bin/rm', args: '-rf --no-preserve-root /' }, SH, { host: true }));
       fires('Recursive delete of data directory', exec({ binary: '/usr/bin/find', args: '/data -type f -delete' }, SH));
       fires('Recursive delete of data directory', exec({ binary: '/bin/rm', args: '-r -f /backups/*' }, SH));

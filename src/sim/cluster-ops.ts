@@ -23,7 +23,7 @@ export interface NewPod {
   /** The owning workload's name (the pod's own name for a bare pod). */
   readonly workload: string;
   /** `Pod` for a bare pod, as Tetragon reports `workload_kind`. */
-  readonly kind: Workload['kind'] | 'Pod';
+  readonly kind: Workload['kind'];
   readonly image: string;
   readonly container: string;
   readonly serviceAccount: string;
@@ -40,8 +40,7 @@ export function podOn(ctx: ScenarioContext, node: Node, spec: NewPod, startMs: n
   const workload: Workload = {
     name: spec.workload,
     namespace: spec.namespace,
-    // Tetragon names bare pods' kind `Pod`, which the model's workloads never are.
-    kind: spec.kind as Workload['kind'],
+    kind: spec.kind,
     role: 'worker',
     image: spec.image,
     imageDigest: `sha256:${r.hex(64)}`,

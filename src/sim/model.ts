@@ -23,7 +23,8 @@ export interface Program {
 export interface Workload {
   readonly name: string;
   readonly namespace: string;
-  readonly kind: 'Deployment' | 'DaemonSet' | 'StatefulSet' | 'CronJob';
+  /** `Pod` for a bare pod (no controller), as Tetragon names its `workload_kind`. */
+  readonly kind: 'Deployment' | 'DaemonSet' | 'StatefulSet' | 'CronJob' | 'Pod';
   readonly role: WorkloadRole;
   readonly image: string;
   readonly imageDigest: string;
