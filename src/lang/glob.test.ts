@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { globMatch, pathPrefixMatch } from './glob.js';
+import { globMatch, pathPrefixMatch, pathPrefixMatcher } from './glob.js';
 
 describe('globMatch (fnmatch without flags)', () => {
   const cases: [string, string, boolean][] = [
@@ -76,6 +76,30 @@ describe('pathPrefixMatch (pmatch)', () => {
   for (const [prefixes, want] of cases) {
     it(`(${prefixes.join(', ')}) ${want ? 'covers' : 'does not cover'} ${path}`, () => {
       assert.equal(pathPrefixMatch(prefixes, path), want);
+    });
+  }
+});
+
+describe('pathPrefixMatcher', () => {
+  // Component by component, on any spelling of the path: the reference splits both sides.
+  function reference(prefixes: readonly string[], path: string): boolean {
+    const split = (p: string) => p.split('/').filter((c) => c !== '');
+    const parts = split(path);
+    return prefixes.some((p) => {
+      const want = split(p);
+      return want.length <= parts.length && want.every((w, i) => globMatch(w, parts[i] as string));
+    });
+  }
+  const prefixes = [['/var/run/secrets/kubernetes.io/serviceaccount'], ['/etc/', '/root'], ['/'], ['/opt/*/bin', '/srv'], ['relative/dir']];
+  const paths = [
+    '/var/run/secrets/kubernetes.io/serviceaccount/token', '/var/run/secrets/kubernetes.io/serviceaccount', '/var/run/secrets/kubernetes.io/serviceaccountX/token',
+    '/var//run/secrets/kubernetes.io/serviceaccount/token', '/var/run/./secrets/kubernetes.io/serviceaccount/token', '/etc', '/etc/', '/etcetera/passwd', '/root/.ssh/id_rsa',
+    '/opt/app/bin/x', '/opt/app/lib/x', '/srv/../etc/passwd', 'relative/dir/file', '', '/', 'etc/passwd',
+  ];
+  for (const ps of prefixes) {
+    it(`agrees with splitting both sides for (${ps.join(', ')})`, () => {
+      const m = pathPrefixMatcher(ps);
+      for (const p of paths) assert.equal(m(p), reference(ps, p), `${JSON.stringify(p)}`);
     });
   }
 });

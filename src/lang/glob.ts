@@ -79,12 +79,52 @@ function matchOne(p: string, pi: number, ch: string): number {
  * a glob pattern.
  */
 export function pathPrefixMatch(prefixes: readonly string[], path: string): boolean {
-  const parts = splitPath(path);
-  return prefixes.some((prefix) => {
-    const want = splitPath(prefix);
-    if (want.length > parts.length) return false;
-    return want.every((w, i) => globMatch(w, parts[i] as string));
-  });
+  return pathPrefixMatcher(prefixes)(path);
+}
+
+/** One prefix component: compared as text unless it holds glob characters. */
+type Component = { readonly text: string; readonly glob: boolean };
+
+const GLOB_CHARS = /[*?[\\]/;
+
+/**
+ * `pmatch` against fixed prefixes, prepared once: the prefixes are split and classified at
+ * compile time, and a clean absolute path (no `//`, `/./` or `/../`) is matched without being
+ * split, by comparing it with the literal prefixes in place; other paths are split once.
+ */
+export function pathPrefixMatcher(prefixes: readonly string[]): (path: string) => boolean {
+  const wants: Component[][] = prefixes.map((p) => splitPath(p).map((c) => ({ text: c, glob: GLOB_CHARS.test(c) })));
+  // Prefixes without glob characters, as `/a/b`: a clean path is under one when it starts with
+  // it and continues with `/` or ends there.
+  const literal = wants.filter((w) => w.every((c) => !c.glob)).map((w) => `/${w.map((c) => c.text).join('/')}`);
+  const globbed = wants.filter((w) => w.some((c) => c.glob));
+  return (path) => {
+    if (isCleanAbsolute(path)) {
+      for (let i = 0; i < literal.length; i++) {
+        const l = literal[i] as string;
+        if (l === '/' || (path.startsWith(l) && (path.length === l.length || path.charCodeAt(l.length) === 47 /* / */))) return true;
+      }
+      if (globbed.length === 0) return false;
+    }
+    const parts = splitPath(path);
+    const candidates = isCleanAbsolute(path) ? globbed : wants;
+    for (let k = 0; k < candidates.length; k++) {
+      const want = candidates[k] as Component[];
+      if (want.length > parts.length) continue;
+      let ok = true;
+      for (let i = 0; i < want.length && ok; i++) {
+        const c = want[i] as Component;
+        const part = parts[i] as string;
+        ok = c.glob ? globMatch(c.text, part) : c.text === part;
+      }
+      if (ok) return true;
+    }
+    return false;
+  };
+}
+
+function isCleanAbsolute(path: string): boolean {
+  return path.charCodeAt(0) === 47 && !path.includes('//') && !path.includes('/./') && !path.includes('/../') && !path.endsWith('/.') && !path.endsWith('/..');
 }
 
 function splitPath(path: string): string[] {

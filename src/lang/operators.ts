@@ -8,7 +8,7 @@
 import { RE2JS } from 're2js';
 import type { Operator } from './ast.js';
 import type { FieldType, Scalar } from './fields.js';
-import { globMatch, pathPrefixMatch } from './glob.js';
+import { globMatch, pathPrefixMatcher } from './glob.js';
 import { addressKeyOf, keyOfIp, parseCidr, parseIp, type AddressKey, type Cidr } from './ip.js';
 
 /** A compiled comparison of one extracted scalar against a fixed operand. */
@@ -155,8 +155,8 @@ export function dynamicTest(op: Operator, left: Scalar, right: Scalar): boolean 
 /** `in` / `intersects` / `pmatch` against a constant set. */
 export function setTest(op: Operator, items: readonly Scalar[], list: boolean): (value: Scalar | readonly Scalar[]) => boolean {
   if (op === 'pmatch') {
-    const prefixes = items.map(String);
-    return (v) => (Array.isArray(v) ? v.some((x) => pathPrefixMatch(prefixes, String(x))) : pathPrefixMatch(prefixes, String(v)));
+    const matches = pathPrefixMatcher(items.map(String));
+    return (v) => (Array.isArray(v) ? v.some((x) => matches(String(x))) : matches(String(v)));
   }
   const set = new Set<Scalar>(items);
   if (!list) return (v) => set.has(v as Scalar);
