@@ -42,9 +42,11 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .addOption(new Option('--output <output>', 'report format (ocsf: a Detection Finding per signal, one per line)').choices(['table', 'json', 'jsonl', 'ocsf']).default('table'))
     .option('--rules <path>', 'extra rule files or directories (repeatable; loaded in order after the defaults)', collect, [])
     .option('--no-default-rules', "do not load Vigil's default rules")
+    .option('--intel <feed>', 'threat-intelligence feed: a file or http(s) URL (plain list, CSV, STIX 2.1 bundle or MISP event; repeatable)', collect, [])
+    .option('--no-default-intel', "do not load Vigil's default feeds (mining pools)")
     .addOption(new Option('--rule-matching <mode>', 'fire the first matching rule per event (as Falco) or all of them').choices([...RULE_MATCHING]).default('first'))
     .option('--no-progress', 'no progress lines on standard error')
-    .action(async (paths: string[], opts: { format: string; output: string; progress: boolean; rules: string[]; defaultRules: boolean; ruleMatching: string }) => {
+    .action(async (paths: string[], opts: { format: string; output: string; progress: boolean; rules: string[]; defaultRules: boolean; ruleMatching: string; intel: string[]; defaultIntel: boolean }) => {
       setStatus(await analyzeCommand(paths, opts, io));
     });
 

@@ -9,6 +9,9 @@ import type { VigilEvent } from '../../core/event.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import type { FormatOption } from '../../pipeline/record-decoder.js';
 import { runAnalyze } from '../analyze-run.js';
+import { IntelDetector } from '../../intel/detect.js';
+import { DEFAULT_FEEDS } from '../../intel/defaults.js';
+import { FeedSet } from '../../intel/feeds.js';
 import type { CliIo } from '../io.js';
 import { reportToJson, reportToJsonLines } from '../output/json.js';
 import { signalsToOcsfLines } from '../output/ocsf.js';
@@ -20,17 +23,21 @@ const MAX_ERRORS_SHOWN = 50;
 
 export async function analyzeCommand(
   paths: string[],
-  opts: { format: string; output: string; progress: boolean; rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
+  opts: { format: string; output: string; progress: boolean; rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string; intel?: readonly string[]; defaultIntel?: boolean },
   io: CliIo,
 ): Promise<number> {
   // One process tree per run, shared by the decoder (which feeds it) and the rules (whose
   // ancestor fields walk it).
   const tree = createProcessTree();
-  const detector = await loadDetector(opts, createRuleSources({ ancestry: tree }), io);
+  const sources = createRuleSources({ ancestry: tree });
+  const detector = await loadDetector(opts, sources, io);
   if (detector === undefined) return 1;
+  const intel = await loadIntel(opts, sources, io);
+  if (intel === undefined) return 1;
   const started = Date.now();
   const report = await runAnalyze(paths, {
     detector,
+    intel,
     states: new Map([[tetragonDecoder, tree]]),
     format: opts.format as FormatOption,
     entities: opts.output === 'table',
@@ -72,4 +79,26 @@ export async function loadDetector(
     return undefined;
   }
   return new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching));
+}
+
+/**
+ * Vigil's default feeds plus `--intel`, loaded once for the run. A feed given on the command
+ * line that cannot be read stops the run (exit 1); entries a feed holds that are not indicators
+ * are reported and skipped.
+ */
+export async function loadIntel(
+  opts: { intel?: readonly string[]; defaultIntel?: boolean },
+  sources: readonly RuleSourceSpec<VigilEvent>[],
+  io: CliIo,
+): Promise<IntelDetector | undefined> {
+  const feeds = new FeedSet([...(opts.defaultIntel === false ? [] : DEFAULT_FEEDS), ...(opts.intel ?? []).map((location) => ({ location }))]);
+  const statuses = await feeds.refresh();
+  const failed = statuses.filter((s) => s.error !== undefined);
+  for (const s of failed) io.err(`vigil: intel feed ${s.name}: ${s.error ?? ''}\n`);
+  if (failed.length > 0) return undefined;
+  for (const s of statuses) {
+    for (const p of s.problems.slice(0, 5)) io.err(`vigil: intel feed ${s.location}: ${p.where}: ${p.message} (skipped)\n`);
+    if (s.problems.length > 5) io.err(`vigil: intel feed ${s.location}: … and ${s.problems.length - 5} more entries skipped\n`);
+  }
+  return new IntelDetector({ index: () => feeds.index, sources });
 }

@@ -13,7 +13,7 @@ import { TELEMETRY_DIR } from '../../sim/writer.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import { runAnalyze } from '../analyze-run.js';
 import type { CliIo } from '../io.js';
-import { loadDetector } from './analyze.js';
+import { loadDetector, loadIntel } from './analyze.js';
 import { selectScenarios } from './simulate.js';
 
 export interface EvalRun {
@@ -44,10 +44,13 @@ async function evaluateDir(dir: string, name: string, io: CliIo): Promise<EvalRu
   const telemetry = join(dir, TELEMETRY_DIR);
   if (!existsSync(telemetry)) throw new InputError(`${dir}: no ${TELEMETRY_DIR}/ folder beside ${TRUTH_FILE}`);
   const tree = createProcessTree();
+  const sources = createRuleSources({ ancestry: tree });
   // Every matching rule, not only the first: evaluation asks what each step can be seen as.
-  const detector = await loadDetector({ ruleMatching: 'all' }, createRuleSources({ ancestry: tree }), io);
+  const detector = await loadDetector({ ruleMatching: 'all' }, sources, io);
   if (detector === undefined) throw new InputError('the default rules have errors');
-  const report = await runAnalyze([telemetry], { format: 'auto', detector, states: new Map([[tetragonDecoder, tree]]), maxErrors: 20 });
+  const intel = await loadIntel({}, sources, io);
+  if (intel === undefined) throw new InputError('the default intel feeds cannot be read');
+  const report = await runAnalyze([telemetry], { format: 'auto', detector, intel, states: new Map([[tetragonDecoder, tree]]), maxErrors: 20 });
   if (report.summary.rejected > 0) {
     throw new InputError(`${telemetry}: ${report.summary.rejected} record(s) rejected, first: ${report.errors[0]?.message ?? ''} (${report.errors[0]?.input ?? ''}:${report.errors[0]?.line ?? 0})`);
   }

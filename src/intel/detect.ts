@@ -1,0 +1,141 @@
+/**
+ * Matches events against the indicator index and turns matches into signals with source
+ * `intel`: the destination of a connection (address and port), hosts and addresses named in a
+ * command line (URLs, `host:port` arguments), the source address of a cloud or Kubernetes API
+ * call, and the addresses in Falco alerts. The observables are read through the sources' own
+ * rule fields (`fd.sip`, `proc.cmdline`, `ct.srcip`, `ka.sourceips`), declared once there.
+ */
+
+import type { VigilEvent } from '../core/event.js';
+import { stableId } from '../core/hash.js';
+import { isObject } from '../core/json.js';
+import type { Priority, Signal } from '../core/signal.js';
+import type { FieldSpec, FieldValue } from '../lang/index.js';
+import type { RuleSourceSpec } from '../rules/load.js';
+import type { Indicator, IndicatorIndex } from './indicators.js';
+
+type Kind = 'destination' | 'port' | 'command' | 'caller';
+
+const RULES: Readonly<Record<Kind, string>> = {
+  destination: 'Connection to an address on a threat feed',
+  port: 'Connection to a port on a threat feed',
+  command: 'Command line names a host on a threat feed',
+  caller: 'API call from an address on a threat feed',
+};
+
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"|;&<>()]+/gi;
+/** Bare hosts and addresses in arguments: `pool.example.com:4444`, `-o 198.51.100.7`. */
+const HOST_IN_TEXT = /(?:^|[\s'"=@,])((?:\d{1,3}\.){3}\d{1,3}|(?:[a-z0-9_-]+\.)+[a-z][a-z0-9-]+)(?::(\d{1,5}))?(?=$|[\s'"/,;|&])/gi;
+
+/** Private, loopback and link-local IPv4 ranges, where a port alone says nothing. */
+function isPrivateV4(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
+function priorityOf(confidence: number): Priority {
+  return confidence >= 85 ? 'Critical' : confidence >= 60 ? 'Warning' : 'Notice';
+}
+
+function texts(v: FieldValue | undefined): string[] {
+  if (v === undefined) return [];
+  if (Array.isArray(v)) return v.map(String);
+  return [String(v)];
+}
+
+export interface IntelDetectorOptions {
+  /** The index to match against, read per event so a refreshed feed applies at once. */
+  readonly index: () => IndicatorIndex;
+  /** The rule sources whose fields give the observables (`createRuleSources`). */
+  readonly sources: readonly RuleSourceSpec<VigilEvent>[];
+}
+
+export class IntelDetector {
+  readonly #index: () => IndicatorIndex;
+  readonly #field: (source: string, name: string) => FieldSpec<VigilEvent> | undefined;
+
+  constructor(options: IntelDetectorOptions) {
+    this.#index = options.index;
+    const bySource = new Map(options.sources.map((s) => [s.name, new Map(s.fields.map((f) => [f.name, f]))]));
+    this.#field = (source, name) => bySource.get(source)?.get(name);
+  }
+
+  #value(source: string, name: string, e: VigilEvent): FieldValue | undefined {
+    return this.#field(source, name)?.extract(e, undefined);
+  }
+
+  detect(e: VigilEvent): Signal[] {
+    const index = this.#index();
+    if (index.size === 0) return [];
+    const hits: { kind: Kind; observable: string; indicator: Indicator }[] = [];
+    const add = (kind: Kind, observable: string, found: readonly Indicator[]) => {
+      for (const indicator of found) hits.push({ kind, observable, indicator });
+    };
+    const destination = (ip: string | undefined, port: number | undefined) => {
+      if (ip === undefined) return;
+      add('destination', ip, index.address(ip));
+      if (port !== undefined && !isPrivateV4(ip)) add('port', `${ip}:${port}`, index.port(port));
+    };
+    const command = (line: string | undefined) => {
+      if (line === undefined || line === '') return;
+      const seen = new Set<string>();
+      for (const m of line.matchAll(URL_IN_TEXT)) {
+        if (seen.has(m[0])) continue;
+        seen.add(m[0]);
+        add('command', m[0], index.url(m[0]));
+      }
+      for (const m of line.matchAll(HOST_IN_TEXT)) {
+        const host = (m[1] as string).toLowerCase();
+        if (seen.has(host) || [...seen].some((u) => u.includes(host))) continue;
+        seen.add(host);
+        add('command', host, /^[\d.]+$/.test(host) ? index.address(host) : index.domain(host));
+      }
+    };
+    switch (e.source) {
+      case 'tetragon': {
+        const type = texts(this.#value('syscall', 'evt.type', e))[0];
+        if (type === 'connect') {
+          const port = this.#value('syscall', 'fd.sport', e);
+          destination(texts(this.#value('syscall', 'fd.sip', e))[0], typeof port === 'number' ? port : undefined);
+        } else if (type === 'execve' || type === 'execveat') {
+          command(texts(this.#value('syscall', 'proc.cmdline', e))[0]);
+        }
+        break;
+      }
+      case 'cloudtrail':
+        for (const ip of texts(this.#value('aws_cloudtrail', 'ct.srcip', e))) add('caller', ip, index.address(ip));
+        break;
+      case 'k8saudit':
+        for (const ip of texts(this.#value('k8s_audit', 'ka.sourceips', e))) add('caller', ip, index.address(ip));
+        break;
+      case 'falco': {
+        const fields = isObject(e.payload) && isObject(e.payload['output_fields']) ? e.payload['output_fields'] : {};
+        const sip = fields['fd.sip'] ?? fields['fd.rip'];
+        const sport = fields['fd.sport'] ?? fields['fd.rport'];
+        destination(typeof sip === 'string' ? sip : undefined, typeof sport === 'number' ? sport : undefined);
+        command(typeof fields['proc.cmdline'] === 'string' ? fields['proc.cmdline'] : undefined);
+        break;
+      }
+    }
+    return hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
+  }
+
+  #signal(e: VigilEvent, kind: Kind, observable: string, i: Indicator): Signal {
+    const labels = i.labels.length === 0 ? '' : `; ${i.labels.join(', ')}`;
+    return {
+      id: `sig-${stableId('intel', [i.feed, i.type, i.value, kind, observable, e.id])}`,
+      rule: RULES[kind],
+      source: 'intel',
+      priority: priorityOf(i.confidence),
+      time: e.time,
+      timeMs: e.timeMs,
+      tags: [...new Set(['intel', ...i.labels])],
+      entities: e.entities,
+      techniques: i.techniques,
+      input: e.origin,
+      eventId: e.id,
+      output: `${observable} matches ${i.type} ${i.value} on feed ${i.feed} (confidence ${i.confidence}${labels})${i.description === undefined ? '' : `: ${i.description}`}`,
+      evidence: e.payload,
+    };
+  }
+}
