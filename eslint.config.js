@@ -21,6 +21,7 @@ const zones = [
   })),
   { target: './src/rules', from: './src', except: ['./core', './lang', './sources', './rules'], message: 'the rule engine knows core, the language and the sources\' fields.' },
   { target: './src/pipeline', from: './src', except: ['./core', './sources', './transports', './rules', './pipeline'], message: 'the pipeline wires core, sources, transports and rules.' },
+  { target: './src/baseline', from: './src', except: ['./core', './lang', './rules', './baseline'], message: 'baselines know core, the language and the rule sources\' fields.' },
   { target: './src/intel', from: './src', except: ['./core', './lang', './rules', './intel'], message: 'threat intelligence knows core, the language and the rule sources\' fields.' },
   { target: './src/sim', from: './src', except: ['./core', './sim', './pipeline', './sources'], message: 'the simulator knows core, and the decoders (through the pipeline) to name its records\' ids.' },
   { target: './src/eval', from: './src', except: ['./core', './sim', './eval'], message: 'evaluation compares findings with the simulator\'s ground truth, nothing more.' },

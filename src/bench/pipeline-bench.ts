@@ -3,7 +3,8 @@
  * disk on one core, it measures
  *   - the ceiling: reading, cutting and `JSON.parse` of every record, nothing else;
  *   - decoding: the same plus Vigil's decoders and the process tree;
- *   - signals: the same plus the rules (Vigil's defaults, every match);
+ *   - signals: the same plus the rules (Vigil's defaults, every match), threat intelligence and
+ *     behavioural baselines;
  *   - the pipeline: decode → signals → threats → attacks. Correlation (threats and attacks)
  *     has not landed yet, so today the pipeline is the signals stage, and the report says so;
  * and, during the pipeline pass, per-event latency (decode and detect, from the record's text to
@@ -13,7 +14,8 @@
 
 import { isObject } from '../core/json.js';
 import { systemClock } from '../core/time.js';
-import type { Detector } from '../rules/detect.js';
+import type { VigilEvent } from '../core/event.js';
+import type { Signal } from '../core/signal.js';
 import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
 import { builtinDecoders } from '../sources/index.js';
 import { tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
@@ -37,6 +39,8 @@ export interface PipelineBenchResult {
   readonly peakRssMb: number;
   /** Entries the run's state holds at the end: the process tree (processes and containers). */
   readonly processTreeSize: number;
+  /** Behavioural profiles held at the end. */
+  readonly baselineProfiles: number;
   /** Keyed correlation state at the end (windows and partial matches); 0 until correlation lands. */
   readonly correlationStateSize: number;
   /** Whether threats and attacks were part of the pipeline pass. */
@@ -45,8 +49,11 @@ export interface PipelineBenchResult {
 }
 
 export interface PipelineBenchOptions {
-  /** A fresh detector and its process tree per pass (state must not carry over between passes). */
-  readonly makeDetector: () => { detector: Detector; tree: ProcessTree };
+  /**
+   * A fresh detector (rules, intel, baselines) and its process tree per pass: state must not
+   * carry over between passes. `stateSize` reports what the detector holds (baseline profiles).
+   */
+  readonly makeDetector: () => { detector: { detect(e: VigilEvent): Signal[] }; tree: ProcessTree; stateSize?: () => number };
   readonly onProgress?: (pass: string, records: number) => void;
 }
 
@@ -69,7 +76,7 @@ function parseOnly(text: string): number {
   return isObject(v) && Array.isArray(v['Records']) ? v['Records'].length : 1;
 }
 
-async function pass(files: readonly string[], mode: Mode, options: PipelineBenchOptions, latency?: LatencyHistogram, limit = Number.POSITIVE_INFINITY): Promise<PassOutcome & { tree?: ProcessTree }> {
+async function pass(files: readonly string[], mode: Mode, options: PipelineBenchOptions, latency?: LatencyHistogram, limit = Number.POSITIVE_INFINITY): Promise<PassOutcome & { tree?: ProcessTree; stateSize?: number }> {
   const made = mode === 'parse' ? undefined : options.makeDetector();
   const decoder = made === undefined
     ? undefined
@@ -105,8 +112,9 @@ async function pass(files: readonly string[], mode: Mode, options: PipelineBench
           records++;
           if (d.type !== 'event') continue;
           events++;
-          if (detect !== undefined && d.event.source !== 'falco') signals += detect.detect(d.event).length;
-          else if (d.event.source === 'falco') signals++;
+          // Falco alerts are signals already; the detector still matches them against intel.
+          if (d.event.source === 'falco') signals++;
+          if (detect !== undefined) signals += detect.detect(d.event).length;
         }
         if (timed && out.length > 0) latency?.add(((performance.now() - s0) * 1000) / out.length, out.length);
         out.length = 0;
@@ -118,7 +126,7 @@ async function pass(files: readonly string[], mode: Mode, options: PipelineBench
       }
     }
   }
-  return { ms, records, bytes, events, signals, ...(made === undefined ? {} : { tree: made.tree }) };
+  return { ms, records, bytes, events, signals, ...(made === undefined ? {} : { tree: made.tree, stateSize: made.stateSize?.() ?? 0 }) };
 }
 
 export async function benchPipeline(paths: readonly string[], options: PipelineBenchOptions): Promise<PipelineBenchResult> {
@@ -150,6 +158,7 @@ export async function benchPipeline(paths: readonly string[], options: PipelineB
     latencyUs: { p50: latency.quantile(0.5), p90: latency.quantile(0.9), p99: latency.quantile(0.99), p999: latency.quantile(0.999), max: latency.max },
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     processTreeSize: pipeline.tree?.size ?? 0,
+    baselineProfiles: pipeline.stateSize ?? 0,
     correlationStateSize: 0,
     correlation: 'pending',
     seconds: { ceiling: ceiling.ms / 1000, decode: decode.ms / 1000, signals: signals.ms / 1000, pipeline: pipeline.ms / 1000 },

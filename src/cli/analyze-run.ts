@@ -43,8 +43,8 @@ export interface AnalyzeOptions {
   readonly entities?: boolean;
   /** Runs rules over each event (Falco alerts are signals already and skip it). */
   readonly detector?: { detect(event: VigilEvent): Signal[] };
-  /** Runs over every event, Falco alerts included: threat-intelligence matching. */
-  readonly intel?: { detect(event: VigilEvent): Signal[] };
+  /** Run over every event, Falco alerts included: threat intelligence, behavioural baselines. */
+  readonly also?: readonly { detect(event: VigilEvent): Signal[] }[];
   /** Per-run source states shared with the detector (the process tree its fields walk). */
   readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
 }
@@ -89,7 +89,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
           const found = options.detector.detect(d.event);
           for (const s of found) report.signals.push(s);
         }
-        if (options.intel !== undefined) for (const s of options.intel.detect(d.event)) report.signals.push(s);
+        for (const other of options.also ?? []) for (const s of other.detect(d.event)) report.signals.push(s);
       } else if (d.type === 'error') {
         // Problems with a whole input (INPUT_*) are reported, but they are not rejected records.
         if (!d.error.code.startsWith('INPUT_')) report.summary.rejected++;

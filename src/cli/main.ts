@@ -5,7 +5,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { INPUT_FORMATS } from '../core/event.js';
-import { analyzeCommand } from './commands/analyze.js';
+import { analyzeCommand, type AnalyzeCommandOptions } from './commands/analyze.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
@@ -44,10 +44,14 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--no-default-rules', "do not load Vigil's default rules")
     .option('--intel <feed>', 'threat-intelligence feed: a file or http(s) URL (plain list, CSV, STIX 2.1 bundle or MISP event; repeatable)', collect, [])
     .option('--no-default-intel', "do not load Vigil's default feeds (mining pools)")
+    .option('--no-baselines', 'no behavioural baselines (anomaly signals)')
+    .option('--baseline <file>', 'load the baselines from this file when it exists, and save them to it after the run')
+    .option('--false-positive <file>', 'anomaly signals an analyst marked as false positives (analyze JSON, or a list of signals; repeatable)', collect, [])
+    .option('--learn <duration>', 'event time each profile learns before it reports anomalies', '1h')
     .addOption(new Option('--rule-matching <mode>', 'fire the first matching rule per event (as Falco) or all of them').choices([...RULE_MATCHING]).default('first'))
     .option('--no-progress', 'no progress lines on standard error')
-    .action(async (paths: string[], opts: { format: string; output: string; progress: boolean; rules: string[]; defaultRules: boolean; ruleMatching: string; intel: string[]; defaultIntel: boolean }) => {
-      setStatus(await analyzeCommand(paths, opts, io));
+    .action(async (paths: string[], opts: AnalyzeCommandOptions & { falsePositive: string[] }) => {
+      setStatus(await analyzeCommand(paths, { ...opts, falsePositives: opts.falsePositive }, io));
     });
 
   const rules = program.command('rules').description('work with rule files');
@@ -91,7 +95,7 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .option('--seed <n>', 'the same seed gives the same output', '1')
     .option('--start <time>', 'event time of the first record (RFC 3339)', '2026-11-02T08:00:00Z')
     .option('--duration <d>', 'event time to cover: 30m, 6h, 2d…', '6h')
-    .option('--rate <n>', 'background events per second, averaged over the day (default: the model\'s own, about 90)')
+    .option('--rate <n>', 'runtime background events per second, averaged over the day (default: the model\'s own, about 90; audit and CloudTrail keep their natural rate)')
     .option('--nodes <n>', 'cluster nodes', '3')
     .option('--workloads <n>', 'application workloads besides the system DaemonSets', '7')
     .option('--scenario <name>', 'scenario id, intent, attacks, benign, all or none (repeatable; default all)', collect, [])

@@ -47,6 +47,22 @@ export interface Signal {
   readonly output?: string;
   /** The evidence: the original record the signal was raised on, as parsed. */
   readonly evidence?: unknown;
+  /** For behavioural signals: what was new or unusual, against which baseline, and how much. */
+  readonly anomaly?: AnomalyDetail;
+}
+
+/** What a behavioural (`anomaly`) signal measured; also what an analyst's feedback names. */
+export interface AnomalyDetail {
+  /** The profile's key: `workload:shop/docker.io/acme/storefront`, `principal:arn:aws:…`. */
+  readonly profile: string;
+  /** The profile's feature: `exec`, `lineage`, `destination`, `network`, `agent`, `api`, `volume`… */
+  readonly feature: string;
+  /** The value that was new or unusual. */
+  readonly value: string;
+  /** 0–1: how stable the profile was and how rare the value is among its peers. */
+  readonly score: number;
+  /** What it was measured against, in words: "first time in 41 days", "38× the hourly median". */
+  readonly baseline: string;
 }
 
 const TECHNIQUE = /^T\d{4}(?:\.\d{3})?$/;

@@ -75,7 +75,14 @@ export interface RunEvaluation {
   /** Attacks that match no attack scenario (on background or look-alikes). */
   readonly falseAttacks: number;
   readonly funnel: { readonly events: number; readonly signals: number; readonly threats: number; readonly attacks: number };
+  /** Behavioural signals on background records (no scenario's): the false-positive rate of the baselines. */
+  readonly backgroundAnomalies: { readonly count: number; readonly per10k: number; readonly limitPer10k?: number };
   readonly ok: boolean;
+}
+
+export interface EvaluationLimits {
+  /** Most anomaly signals on background records per 10 000 events (a spec's `max_background_anomalies_per_10k`). */
+  readonly maxBackgroundAnomaliesPer10k?: number;
 }
 
 /** Whether a signal's technique counts for an expected one: the same, its parent, or a sub-technique of it. */
@@ -129,7 +136,7 @@ function scenarioResult(s: TruthScenario, signals: readonly Signal[], attacks: r
   return { ...base, outcome: 'missed', ok: false, why: touching.length > 0 ? `reported with another intent: ${touching.map((a) => a.intent).join(', ')}` : 'no attack reported' };
 }
 
-export function evaluateRun(truth: Truth, findings: RunFindings): RunEvaluation {
+export function evaluateRun(truth: Truth, findings: RunFindings, limits: EvaluationLimits = {}): RunEvaluation {
   const scenarios = truth.scenarios.map((s) => scenarioResult(s, findings.signals, findings.attacks));
   const attackIds = new Set(truth.scenarios.filter((s) => s.kind === 'attack').flatMap((s) => s.events.map((e) => e.id)));
   const falseAttacks = findings.attacks.filter((a) => !a.eventIds.some((id) => attackIds.has(id))).length;
@@ -149,11 +156,16 @@ export function evaluateRun(truth: Truth, findings: RunFindings): RunEvaluation 
       pending: (PENDING_INTENTS as readonly string[]).includes(intent),
     };
   });
+  const scenarioEvents = new Set(truth.scenarios.flatMap((s) => s.events.map((e) => e.id)));
+  const background = findings.signals.filter((x) => x.source === 'anomaly' && !scenarioEvents.has(x.eventId)).length;
+  const per10k = findings.events === 0 ? 0 : (background / findings.events) * 10_000;
+  const limit = limits.maxBackgroundAnomaliesPer10k;
   return {
     scenarios,
     intents,
     falseAttacks,
     funnel: { events: findings.events, signals: findings.signals.length, threats: findings.threats, attacks: findings.attacks.length },
-    ok: scenarios.every((s) => s.ok) && falseAttacks === 0,
+    backgroundAnomalies: { count: background, per10k, ...(limit === undefined ? {} : { limitPer10k: limit }) },
+    ok: scenarios.every((s) => s.ok) && falseAttacks === 0 && (limit === undefined || per10k <= limit),
   };
 }

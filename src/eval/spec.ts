@@ -9,6 +9,7 @@
  *   duration: 10h
  *   rate: 5                 # background events per second (optional)
  *   scenarios: [cryptojacking, benign-admin-kubectl-exec]
+ *   max_background_anomalies_per_10k: 1   # optional: fail when the baselines are noisier
  */
 
 import { parse } from 'yaml';
@@ -24,6 +25,8 @@ export interface ScenarioSpec {
   readonly duration: string;
   readonly rate?: number;
   readonly scenarios: readonly string[];
+  /** Fails the run when background anomalies exceed this many per 10 000 events. */
+  readonly maxBackgroundAnomaliesPer10k?: number;
 }
 
 export class SpecError extends Error {
@@ -33,7 +36,7 @@ export class SpecError extends Error {
   }
 }
 
-const KNOWN = new Set(['name', 'description', 'seed', 'start', 'duration', 'rate', 'scenarios']);
+const KNOWN = new Set(['name', 'description', 'seed', 'start', 'duration', 'rate', 'scenarios', 'max_background_anomalies_per_10k']);
 
 export function parseSpec(file: string, text: string): ScenarioSpec {
   let doc: unknown;
@@ -59,6 +62,8 @@ export function parseSpec(file: string, text: string): ScenarioSpec {
   if (!Array.isArray(scenarios) || scenarios.length === 0 || !scenarios.every((s) => typeof s === 'string')) {
     throw new SpecError(file, 'scenarios', 'must be a non-empty list of scenario ids, intents, attacks, benign or all');
   }
+  const limit = doc['max_background_anomalies_per_10k'];
+  if (limit !== undefined && (typeof limit !== 'number' || !(limit >= 0))) throw new SpecError(file, 'max_background_anomalies_per_10k', 'must be a number ≥ 0');
   const description = doc['description'];
   return {
     file,
@@ -69,5 +74,6 @@ export function parseSpec(file: string, text: string): ScenarioSpec {
     duration,
     ...(rate === undefined ? {} : { rate }),
     scenarios: scenarios as string[],
+    ...(limit === undefined ? {} : { maxBackgroundAnomaliesPer10k: limit }),
   };
 }

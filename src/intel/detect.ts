@@ -50,74 +50,95 @@ export interface IntelDetectorOptions {
   readonly sources: readonly RuleSourceSpec<VigilEvent>[];
 }
 
+interface Hit {
+  readonly kind: Kind;
+  readonly observable: string;
+  readonly indicator: Indicator;
+}
+
+function fieldOf(sources: readonly RuleSourceSpec<VigilEvent>[], source: string, name: string): FieldSpec<VigilEvent> | undefined {
+  return sources.find((s) => s.name === source)?.fields.find((f) => f.name === name);
+}
+
+function add(hits: Hit[], kind: Kind, observable: string, found: readonly Indicator[]): void {
+  for (let i = 0; i < found.length; i++) hits.push({ kind, observable, indicator: found[i] as Indicator });
+}
+
 export class IntelDetector {
   readonly #index: () => IndicatorIndex;
-  readonly #field: (source: string, name: string) => FieldSpec<VigilEvent> | undefined;
+  readonly #evtType: FieldSpec<VigilEvent> | undefined;
+  readonly #sip: FieldSpec<VigilEvent> | undefined;
+  readonly #sport: FieldSpec<VigilEvent> | undefined;
+  readonly #cmdline: FieldSpec<VigilEvent> | undefined;
+  readonly #ctSrcip: FieldSpec<VigilEvent> | undefined;
+  readonly #kaSourceips: FieldSpec<VigilEvent> | undefined;
 
   constructor(options: IntelDetectorOptions) {
     this.#index = options.index;
-    const bySource = new Map(options.sources.map((s) => [s.name, new Map(s.fields.map((f) => [f.name, f]))]));
-    this.#field = (source, name) => bySource.get(source)?.get(name);
-  }
-
-  #value(source: string, name: string, e: VigilEvent): FieldValue | undefined {
-    return this.#field(source, name)?.extract(e, undefined);
+    const s = options.sources;
+    this.#evtType = fieldOf(s, 'syscall', 'evt.type');
+    this.#sip = fieldOf(s, 'syscall', 'fd.sip');
+    this.#sport = fieldOf(s, 'syscall', 'fd.sport');
+    this.#cmdline = fieldOf(s, 'syscall', 'proc.cmdline');
+    this.#ctSrcip = fieldOf(s, 'aws_cloudtrail', 'ct.srcip');
+    this.#kaSourceips = fieldOf(s, 'k8s_audit', 'ka.sourceips');
   }
 
   detect(e: VigilEvent): Signal[] {
     const index = this.#index();
     if (index.size === 0) return [];
-    const hits: { kind: Kind; observable: string; indicator: Indicator }[] = [];
-    const add = (kind: Kind, observable: string, found: readonly Indicator[]) => {
-      for (const indicator of found) hits.push({ kind, observable, indicator });
-    };
-    const destination = (ip: string | undefined, port: number | undefined) => {
-      if (ip === undefined) return;
-      add('destination', ip, index.address(ip));
-      if (port !== undefined && !isPrivateV4(ip)) add('port', `${ip}:${port}`, index.port(port));
-    };
-    const command = (line: string | undefined) => {
-      if (line === undefined || line === '') return;
-      const seen = new Set<string>();
-      for (const m of line.matchAll(URL_IN_TEXT)) {
-        if (seen.has(m[0])) continue;
-        seen.add(m[0]);
-        add('command', m[0], index.url(m[0]));
-      }
-      for (const m of line.matchAll(HOST_IN_TEXT)) {
-        const host = (m[1] as string).toLowerCase();
-        if (seen.has(host) || [...seen].some((u) => u.includes(host))) continue;
-        seen.add(host);
-        add('command', host, /^[\d.]+$/.test(host) ? index.address(host) : index.domain(host));
-      }
-    };
+    const hits: Hit[] = [];
     switch (e.source) {
       case 'tetragon': {
-        const type = texts(this.#value('syscall', 'evt.type', e))[0];
+        const type = texts(this.#evtType?.extract(e, undefined))[0];
         if (type === 'connect') {
-          const port = this.#value('syscall', 'fd.sport', e);
-          destination(texts(this.#value('syscall', 'fd.sip', e))[0], typeof port === 'number' ? port : undefined);
+          const port = this.#sport?.extract(e, undefined);
+          this.#destination(hits, index, texts(this.#sip?.extract(e, undefined))[0], typeof port === 'number' ? port : undefined);
         } else if (type === 'execve' || type === 'execveat') {
-          command(texts(this.#value('syscall', 'proc.cmdline', e))[0]);
+          this.#command(hits, index, texts(this.#cmdline?.extract(e, undefined))[0]);
         }
         break;
       }
       case 'cloudtrail':
-        for (const ip of texts(this.#value('aws_cloudtrail', 'ct.srcip', e))) add('caller', ip, index.address(ip));
+        for (const ip of texts(this.#ctSrcip?.extract(e, undefined))) add(hits, 'caller', ip, index.address(ip));
         break;
       case 'k8saudit':
-        for (const ip of texts(this.#value('k8s_audit', 'ka.sourceips', e))) add('caller', ip, index.address(ip));
+        for (const ip of texts(this.#kaSourceips?.extract(e, undefined))) add(hits, 'caller', ip, index.address(ip));
         break;
       case 'falco': {
         const fields = isObject(e.payload) && isObject(e.payload['output_fields']) ? e.payload['output_fields'] : {};
         const sip = fields['fd.sip'] ?? fields['fd.rip'];
         const sport = fields['fd.sport'] ?? fields['fd.rport'];
-        destination(typeof sip === 'string' ? sip : undefined, typeof sport === 'number' ? sport : undefined);
-        command(typeof fields['proc.cmdline'] === 'string' ? fields['proc.cmdline'] : undefined);
+        this.#destination(hits, index, typeof sip === 'string' ? sip : undefined, typeof sport === 'number' ? sport : undefined);
+        this.#command(hits, index, typeof fields['proc.cmdline'] === 'string' ? fields['proc.cmdline'] : undefined);
         break;
       }
     }
-    return hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
+    return hits.length === 0 ? [] : hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
+  }
+
+  #destination(hits: Hit[], index: IndicatorIndex, ip: string | undefined, port: number | undefined): void {
+    if (ip === undefined) return;
+    add(hits, 'destination', ip, index.address(ip));
+    if (port !== undefined && !isPrivateV4(ip)) add(hits, 'port', `${ip}:${port}`, index.port(port));
+  }
+
+  #command(hits: Hit[], index: IndicatorIndex, line: string | undefined): void {
+    if (line === undefined || line === '') return;
+    const urls: string[] = [];
+    for (const m of line.matchAll(URL_IN_TEXT)) {
+      if (urls.includes(m[0])) continue;
+      urls.push(m[0]);
+      add(hits, 'command', m[0], index.url(m[0]));
+    }
+    const hosts: string[] = [];
+    for (const m of line.matchAll(HOST_IN_TEXT)) {
+      const host = (m[1] as string).toLowerCase();
+      // A host already matched as part of a URL is not matched again.
+      if (hosts.includes(host) || urls.some((u) => u.includes(host))) continue;
+      hosts.push(host);
+      add(hits, 'command', host, /^[\d.]+$/.test(host) ? index.address(host) : index.domain(host));
+    }
   }
 
   #signal(e: VigilEvent, kind: Kind, observable: string, i: Indicator): Signal {

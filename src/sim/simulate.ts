@@ -28,8 +28,10 @@ export interface SimulateOptions {
   readonly startMs: number;
   readonly durationMs: number;
   /**
-   * Background events per second, averaged over a day (approximate: the generators follow
-   * their rhythms); undefined keeps the model's natural rate.
+   * Runtime background events per second, averaged over a day (approximate: the generators
+   * follow their rhythms); undefined keeps the model's natural rate. API activity (audit,
+   * CloudTrail, Falco notices) keeps its natural rate whatever this says: a quiet cluster still
+   * renews its leases, and principals still need their usual calls to be learned.
    */
   readonly rate?: number;
   readonly nodes?: number;
@@ -79,10 +81,10 @@ export interface Truth {
   readonly scenarios: readonly TruthScenario[];
 }
 
-/** The model's background rate at full activity, to turn `rate` into a scale (rough on purpose). */
+/** The model's runtime background rate over a day, to turn `rate` into a scale (rough on purpose). */
 function naturalRate(env: Environment): number {
   const runtime = env.pods.reduce((s, p) => s + p.workload.activity * (p.workload.role === 'web' || p.workload.role === 'api' ? 0.55 : 1), 0);
-  return runtime * 1.35 + env.nodes.length * 1.8 + 0.6;
+  return runtime * 1.35 + env.nodes.length * 1.5;
 }
 
 interface Placed {
@@ -111,9 +113,9 @@ export async function simulate(outDir: string, options: SimulateOptions): Promis
   const pids = new PidAllocator();
   const background: Generator[] = [
     runtimeBenign(env, random, { scale, pids }),
-    falcoBenign(env, random, Math.max(scale, 0.05)),
-    k8sBenign(env, random, scale),
-    awsBenign(env, random, scale),
+    falcoBenign(env, random, 1),
+    k8sBenign(env, random, 1),
+    awsBenign(env, random, 1),
   ];
   const decoders = new Map<SourceKind, ReturnType<typeof createRecordDecoder>>();
   const decoderFor = (s: SourceKind) => {

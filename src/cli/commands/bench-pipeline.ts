@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPipeline, type PipelineBenchResult } from '../../bench/pipeline-bench.js';
 import { messageOf } from '../../core/errors.js';
+import { Baseliner } from '../../baseline/baseliner.js';
+import { Observer } from '../../baseline/observe.js';
+import type { VigilEvent } from '../../core/event.js';
+import { IntelDetector } from '../../intel/detect.js';
+import { DEFAULT_FEEDS } from '../../intel/defaults.js';
+import { FeedSet } from '../../intel/feeds.js';
 import { Detector } from '../../rules/detect.js';
 import { DEFAULT_RULES_DIR, readRuleFiles } from '../../rules/files.js';
 import { loadRules } from '../../rules/load.js';
@@ -32,6 +38,7 @@ export function pipelineJson(r: PipelineBenchResult): Record<string, unknown> {
     peak_rss_mb: Math.round(r.peakRssMb),
     correlation_state_size: r.correlationStateSize,
     process_tree_size: r.processTreeSize,
+    baseline_profiles: r.baselineProfiles,
     correlation: r.correlation,
     files: r.files,
     records: r.records,
@@ -51,16 +58,18 @@ function table(r: PipelineBenchResult): string {
     `input      ${r.records.toLocaleString('en-US')} records (${(r.bytes / 1e6).toFixed(0)} MB in ${r.files} files): ${r.events.toLocaleString('en-US')} events → ${r.signals.toLocaleString('en-US')} signals → ${r.threats} threats → ${r.attacks} attacks`,
     `ceiling    ${f(r.ceilingEps)} records/s  JSON.parse only`,
     `decode     ${f(r.decodeEps)} records/s  ${pct(r.decodeEps)}  (decoders and process tree)`,
-    `signals    ${f(r.signalsEps)} records/s  ${pct(r.signalsEps)}  (+ default rules, every match)`,
+    `signals    ${f(r.signalsEps)} records/s  ${pct(r.signalsEps)}  (+ default rules, every match; intel; baselines)`,
     `pipeline   ${f(r.pipelineEps)} records/s  ${pct(r.pipelineEps)}  (threats and attacks: ${r.correlation}, not yet built)`,
     `latency    p50 ${r.latencyUs.p50.toFixed(1)} µs  p90 ${r.latencyUs.p90.toFixed(1)} µs  p99 ${r.latencyUs.p99.toFixed(1)} µs  p99.9 ${r.latencyUs.p999.toFixed(1)} µs  max ${(r.latencyUs.max / 1000).toFixed(1)} ms  (per event, decode and detect)`,
-    `memory     peak RSS ${Math.round(r.peakRssMb)} MB; state at the end: process tree ${r.processTreeSize.toLocaleString('en-US')} entries, correlation ${r.correlationStateSize}`,
+    `memory     peak RSS ${Math.round(r.peakRssMb)} MB; state at the end: process tree ${r.processTreeSize.toLocaleString('en-US')} entries, ${r.baselineProfiles.toLocaleString('en-US')} baseline profiles, correlation ${r.correlationStateSize}`,
     '',
   ].join('\n');
 }
 
 export async function benchPipelineCommand(opts: { json?: boolean; input?: string[] }, records: number, io: CliIo): Promise<number> {
   const read = await readRuleFiles([DEFAULT_RULES_DIR]);
+  const feeds = new FeedSet(DEFAULT_FEEDS);
+  await feeds.refresh();
   let dir: string | undefined;
   try {
     let inputs = opts.input;
@@ -78,7 +87,15 @@ export async function benchPipelineCommand(opts: { json?: boolean; input?: strin
     const r = await benchPipeline(inputs, {
       makeDetector: () => {
         const tree = createProcessTree();
-        return { tree, detector: new Detector(loadRules(read.files, createRuleSources({ ancestry: tree })), 'all') };
+        const sources = createRuleSources({ ancestry: tree });
+        const rules = new Detector(loadRules(read.files, sources), 'all');
+        const intel = new IntelDetector({ index: () => feeds.index, sources });
+        const baseline = new Baseliner(new Observer(sources));
+        return {
+          tree,
+          stateSize: () => baseline.size,
+          detector: { detect: (e: VigilEvent) => [...(e.source === 'falco' ? [] : rules.detect(e)), ...intel.detect(e), ...baseline.detect(e)] },
+        };
       },
       ...(opts.json === true ? {} : { onProgress: (p: string, n: number) => io.err(`  ${p}: ${n.toLocaleString('en-US')} records\n`) }),
     });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { messageOf } from '../../core/errors.js';
 import { parseDuration } from '../../core/time.js';
-import { evaluateRun, type RunEvaluation, type ScenarioResult } from '../../eval/evaluate.js';
+import { evaluateRun, type EvaluationLimits, type RunEvaluation, type ScenarioResult } from '../../eval/evaluate.js';
 import { PENDING_INTENTS } from '../../eval/pending.js';
 import { parseSpec, type ScenarioSpec } from '../../eval/spec.js';
 import { createRuleSources } from '../../rules/sources.js';
@@ -13,7 +13,7 @@ import { TELEMETRY_DIR } from '../../sim/writer.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import { runAnalyze } from '../analyze-run.js';
 import type { CliIo } from '../io.js';
-import { loadDetector, loadIntel } from './analyze.js';
+import { loadBaseline, loadDetector, loadIntel } from './analyze.js';
 import { selectScenarios } from './simulate.js';
 
 export interface EvalRun {
@@ -39,7 +39,7 @@ async function readTruth(dir: string): Promise<Truth> {
   return doc as Truth;
 }
 
-async function evaluateDir(dir: string, name: string, io: CliIo): Promise<EvalRun> {
+async function evaluateDir(dir: string, name: string, io: CliIo, limits: EvaluationLimits = {}): Promise<EvalRun> {
   const truth = await readTruth(dir);
   const telemetry = join(dir, TELEMETRY_DIR);
   if (!existsSync(telemetry)) throw new InputError(`${dir}: no ${TELEMETRY_DIR}/ folder beside ${TRUTH_FILE}`);
@@ -50,11 +50,13 @@ async function evaluateDir(dir: string, name: string, io: CliIo): Promise<EvalRu
   if (detector === undefined) throw new InputError('the default rules have errors');
   const intel = await loadIntel({}, sources, io);
   if (intel === undefined) throw new InputError('the default intel feeds cannot be read');
-  const report = await runAnalyze([telemetry], { format: 'auto', detector, intel, states: new Map([[tetragonDecoder, tree]]), maxErrors: 20 });
+  const baseline = await loadBaseline({}, sources, io);
+  if (baseline === null || baseline === undefined) throw new InputError('the baselines cannot be set up');
+  const report = await runAnalyze([telemetry], { format: 'auto', detector, also: [intel, baseline], states: new Map([[tetragonDecoder, tree]]), maxErrors: 20 });
   if (report.summary.rejected > 0) {
     throw new InputError(`${telemetry}: ${report.summary.rejected} record(s) rejected, first: ${report.errors[0]?.message ?? ''} (${report.errors[0]?.input ?? ''}:${report.errors[0]?.line ?? 0})`);
   }
-  const evaluation = evaluateRun(truth, { events: report.summary.events, signals: report.signals, threats: report.summary.threats, attacks: [] });
+  const evaluation = evaluateRun(truth, { events: report.summary.events, signals: report.signals, threats: report.summary.threats, attacks: [] }, limits);
   return { input: dir, name, seed: truth.seed, evaluation };
 }
 
@@ -72,7 +74,7 @@ async function evaluateSpec(spec: ScenarioSpec, io: CliIo): Promise<EvalRun> {
       scenarios,
     });
     io.err(`vigil eval: ${spec.file}: detecting…\n`);
-    const run = await evaluateDir(dir, spec.name, io);
+    const run = await evaluateDir(dir, spec.name, io, spec.maxBackgroundAnomaliesPer10k === undefined ? {} : { maxBackgroundAnomaliesPer10k: spec.maxBackgroundAnomaliesPer10k });
     return { ...run, input: spec.file };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -120,12 +122,21 @@ function table(runs: readonly EvalRun[]): string {
     t += `  funnel: ${f.events.toLocaleString('en-US')} events → ${f.signals.toLocaleString('en-US')} signals → ${f.threats} threats → ${f.attacks} attacks`;
     t += f.signals === 0 ? '\n' : ` (${(f.events / f.signals).toFixed(0)} events per signal)\n`;
     t += `  false attacks: ${e.falseAttacks}\n`;
+    const b = e.backgroundAnomalies;
+    const over = b.limitPer10k !== undefined && b.per10k > b.limitPer10k;
+    t += `  ${over ? '✗' : ' '}background anomalies: ${b.count} (${b.per10k.toFixed(2)} per 10 000 events${b.limitPer10k === undefined ? '' : `, limit ${b.limitPer10k}`})\n`;
     for (const i of e.intents.filter((x) => x.scenarios > 0 || x.reported > 0)) {
       t += `  ${i.intent.padEnd(18)} recall ${pct(i.recall).padStart(4)}  precision ${pct(i.precision).padStart(4)}  (${i.detected}/${i.scenarios} detected, ${i.reported} reported)${i.pending ? '  pending' : ''}\n`;
     }
     t += '\n';
   }
-  const failed = runs.flatMap((r) => r.evaluation.scenarios.filter((s) => !s.ok).map((s) => `${r.input}: ${s.id}: ${s.why}`));
+  const failed = [
+    ...runs.flatMap((r) => r.evaluation.scenarios.filter((s) => !s.ok).map((s) => `${r.input}: ${s.id}: ${s.why}`)),
+    ...runs.filter((r) => r.evaluation.falseAttacks > 0).map((r) => `${r.input}: ${r.evaluation.falseAttacks} attack(s) on no attack scenario`),
+    ...runs
+      .filter((r) => r.evaluation.backgroundAnomalies.limitPer10k !== undefined && r.evaluation.backgroundAnomalies.per10k > (r.evaluation.backgroundAnomalies.limitPer10k ?? 0))
+      .map((r) => `${r.input}: ${r.evaluation.backgroundAnomalies.per10k.toFixed(2)} background anomalies per 10 000 events, above the limit of ${r.evaluation.backgroundAnomalies.limitPer10k ?? 0}`),
+  ];
   t += failed.length === 0 ? 'result: every expectation met' : `result: ${failed.length} expectation(s) failed\n${failed.map((x) => `  ${x}`).join('\n')}`;
   if (PENDING_INTENTS.length > 0) t += `\npending intents (no attack expected yet): ${PENDING_INTENTS.join(', ')}`;
   return `${t}\n`;

@@ -22,6 +22,7 @@ export function signalOut(s: Signal): Record<string, unknown> {
     event_id: s.eventId,
     ...(s.output === undefined ? {} : { output: s.output }),
     ...(s.evidence === undefined ? {} : { evidence: s.evidence }),
+    ...(s.anomaly === undefined ? {} : { score: s.anomaly.score, baseline: s.anomaly.baseline, anomaly: s.anomaly }),
   };
 }
 

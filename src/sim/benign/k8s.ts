@@ -70,6 +70,12 @@ export function k8sBenign(env: Environment, random: Random, scale: number): Gene
         const w = r.pick(deployments);
         push(out, env.ci, t, { verb: 'patch', resource: 'deployments', group: 'apps', namespace: w.namespace, name: w.name });
         push(out, controllerManager, t + 40, { verb: 'create', resource: 'replicasets', group: 'apps', namespace: w.namespace });
+        // The rollout replaces a pod: created, bound by the scheduler, the old one deleted.
+        const name = `${w.name}-${r.hex(10)}-${r.hex(5)}`;
+        push(out, controllerManager, t + 90, { verb: 'create', resource: 'pods', namespace: w.namespace });
+        push(out, scheduler, t + 95, { verb: 'create', resource: 'pods', namespace: w.namespace, name, subresource: 'binding' });
+        const old = env.pods.find((p) => p.workload === w);
+        if (old !== undefined) push(out, controllerManager, t + 160, { verb: 'delete', resource: 'pods', namespace: w.namespace, name: old.name });
       });
       // Admins reading state during their hours.
       for (const a of env.admins) {

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Signal } from '../core/signal.js';
+import { decodeFiles } from '../pipeline/decode-files.js';
+import { createRuleSources } from '../rules/sources.js';
+import { scenarioById } from '../sim/scenarios/index.js';
+import { simulate, type Truth } from '../sim/simulate.js';
+import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
+import { Baseliner, type BaselineJson } from './baseliner.js';
+import { Observer } from './observe.js';
+
+const dirs: string[] = [];
+after(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+interface Run {
+  readonly truth: Truth;
+  readonly dir: string;
+}
+
+async function simulated(ids: string[], hours: number, start = Date.UTC(2026, 10, 3, 6)): Promise<Run> {
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-baseline-'));
+  dirs.push(dir);
+  const scenarios = ids.map((id) => scenarioById(id)).filter((s) => s !== undefined);
+  const truth = await simulate(dir, { seed: 21, startMs: start, durationMs: hours * 3_600_000, rate: 1, scenarios });
+  return { truth, dir };
+}
+
+/** Decodes the run in order (with the process tree) and feeds every event to a fresh baseliner. */
+async function detect(run: Run, prepare: (b: Baseliner) => void = () => {}): Promise<{ signals: Signal[]; baseliner: Baseliner; events: number }> {
+  const tree = createProcessTree();
+  const { events } = await decodeFiles([join(run.dir, 'telemetry')], { states: new Map([[tetragonDecoder, tree]]) });
+  // Files are read one after another; a live run sees the sources interleaved in time.
+  events.sort((a, b) => a.timeMs - b.timeMs || a.id.localeCompare(b.id));
+  const baseliner = new Baseliner(new Observer(createRuleSources({ ancestry: tree })));
+  prepare(baseliner);
+  const signals = events.flatMap((e) => baseliner.detect(e));
+  return { signals, baseliner, events: events.length };
+}
+
+function eventsOf(run: Run, id: string): Set<string> {
+  return new Set(run.truth.scenarios.find((s) => s.id === id)?.events.map((e) => e.id) ?? []);
+}
+
+describe('behavioural baselines on simulated telemetry', () => {
+  it('reports a miner with a kernel-thread name as a new executable of the web workload, and stays quiet on the background', async () => {
+    const run = await simulated(['cryptojacking-webapp-rce'], 4);
+    const { signals, events } = await detect(run);
+    const attack = eventsOf(run, 'cryptojacking-webapp-rce');
+    const miner = signals.find((s) => s.anomaly?.feature === 'exec' && s.anomaly.value === '/tmp/.X11-unix/.cache/kworker');
+    assert.ok(miner !== undefined, 'no anomaly on the miner');
+    assert.equal(miner.source, 'anomaly');
+    assert.equal(miner.rule, 'New executable in workload');
+    assert.ok(attack.has(miner.eventId));
+    assert.ok((miner.anomaly?.score ?? 0) >= 0.5);
+    assert.match(miner.anomaly?.baseline ?? '', /first time in \d+ h of history/);
+    const background = signals.filter((s) => !attack.has(s.eventId));
+    assert.ok(background.length / events < 1 / 10_000, `${background.length} background anomalies in ${events} events: ${background.map((s) => s.output).join('; ')}`);
+  });
+
+  it('reports stolen instance credentials used from a new network, with a new client, moving far more data than ever', async () => {
+    const run = await simulated(['data-exfiltration-imds-credential-theft'], 16);
+    const { signals } = await detect(run);
+    const attack = eventsOf(run, 'data-exfiltration-imds-credential-theft');
+    const mine = signals.filter((s) => attack.has(s.eventId));
+    const rules = new Set(mine.map((s) => s.rule));
+    for (const r of ['Principal active from an unseen network', 'Principal using an unseen client', "Data volume far above the principal's baseline"]) assert.ok(rules.has(r), `missing ${r}; got ${[...rules].join(', ')}`);
+    const network = mine.find((s) => s.rule === 'Principal active from an unseen network');
+    assert.match(network?.anomaly?.profile ?? '', /^principal:arn:aws:sts::\d+:assumed-role\/eks-node-group-role\/i-/);
+    assert.deepEqual(network?.techniques, ['T1078']);
+    const volume = mine.find((s) => s.anomaly?.feature === 'volume');
+    assert.match(volume?.anomaly?.baseline ?? '', /against an hourly median of 0 B over \d+ h/);
+  });
+
+  it('gives identical signals for the same input', async () => {
+    const run = await simulated(['cryptojacking-webapp-rce'], 3);
+    const a = await detect(run);
+    const b = await detect(run);
+    assert.deepEqual(a.signals.map((s) => [s.id, s.anomaly?.score]), b.signals.map((s) => [s.id, s.anomaly?.score]));
+    assert.ok(a.signals.length > 0);
+  });
+
+  it('stays quiet on a benign look-alike once an analyst marked its anomalies as false positives', async () => {
+    // Both land on the second working day, when the people involved have a day of history.
+    const run = await simulated(['benign-admin-kubectl-exec', 'benign-yearly-financial-report'], 34, Date.UTC(2026, 10, 2, 6));
+    const lookalikes = new Set([...eventsOf(run, 'benign-admin-kubectl-exec'), ...eventsOf(run, 'benign-yearly-financial-report')]);
+    const first = (await detect(run)).signals.filter((s) => lookalikes.has(s.eventId));
+    assert.ok(first.some((s) => s.anomaly?.feature === 'volume'), 'the yearly report is an anomaly the first time');
+    assert.ok(first.some((s) => s.anomaly?.feature === 'exec'), "the admin's shell is an anomaly the first time");
+    const second = (await detect(run, (b) => first.forEach((s) => s.anomaly !== undefined && b.feedback(s.anomaly)))).signals.filter((s) => lookalikes.has(s.eventId));
+    assert.deepEqual(second.map((s) => s.output), []);
+  });
+
+  it('saves and restores profiles and feedback', async () => {
+    const run = await simulated([], 2);
+    const { baseliner } = await detect(run);
+    baseliner.feedback({ profile: 'principal:x', feature: 'volume', value: '1000' });
+    const saved = JSON.parse(JSON.stringify(baseliner.toJSON())) as BaselineJson;
+    const restored = new Baseliner(new Observer(createRuleSources()));
+    restored.load(saved);
+    assert.deepEqual(JSON.parse(JSON.stringify(restored.toJSON())), saved);
+    assert.ok(restored.size > 10);
+    assert.throws(() => restored.load({ version: 2 } as unknown as BaselineJson), /not a Vigil baseline file/);
+  });
+});

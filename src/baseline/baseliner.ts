@@ -1,0 +1,380 @@
+/**
+ * Behavioural baselines: a profile per workload, host and principal learns what it normally
+ * does (executables, process lineage, destinations, user ids; networks, clients, APIs, hours,
+ * data volume), and once it has learned for long enough, something new or far above its own norm
+ * becomes an `anomaly` signal. Each anomaly alone is only a signal: the holiday login and the
+ * yearly report are anomalies, not attacks; correlation decides.
+ *
+ * Scores say how much a novelty means: a profile that has not learned anything new for a long
+ * time (stable) and a value none of its peers (the same image elsewhere, the same role's other
+ * sessions) has shown score near 1; a profile still changing, or a value peers show, near 0.
+ *
+ * Everything is event time, so the same input gives the same signals; memory is bounded (values
+ * per feature, profiles in all, hours of volume kept), and values unseen for the retention are
+ * forgotten, so profiles follow change. Feedback (an analyst's "false positive") pins the value
+ * into the profile, or raises the volume allowance, so the same benign behaviour stays quiet.
+ */
+
+import type { VigilEvent } from '../core/event.js';
+import { stableId } from '../core/hash.js';
+import type { AnomalyDetail, Priority, Signal } from '../core/signal.js';
+import { FeatureSet, type FeatureSetJson } from './features.js';
+import type { Feature, Observation } from './observe.js';
+
+/** Turns an event into what profiles learn (`Observer`). */
+export interface Observing {
+  observe(e: VigilEvent): Observation | undefined;
+}
+
+const HOUR = 3_600_000;
+/** How far above a volume marked normal the principal's hours may go before being reported again. */
+const VOLUME_FEEDBACK_FACTOR = 10;
+const DAY = 24 * HOUR;
+
+export interface BaselineOptions {
+  /** Event time a profile learns before it reports anything. Default 1 h. */
+  readonly learnMs?: number;
+  /** Events a profile learns from before it reports anything. Default 20. */
+  readonly minEvents?: number;
+  /** How fast a profile counts as stable after it last learned something. Default 1 h. */
+  readonly stabilityMs?: number;
+  /** Lowest score reported. Default 0.5. */
+  readonly threshold?: number;
+  /** Values unseen this long are forgotten. Default 30 days. */
+  readonly retentionMs?: number;
+  /** Values kept per feature. Default 256. */
+  readonly maxValues?: number;
+  /** Profiles kept (least recently active go first). Default 200 000. */
+  readonly maxProfiles?: number;
+  /** An hour's data volume is reported above max(this, factor × the hourly median + factor × MAD). Default 100 MB. */
+  readonly volumeMinBytes?: number;
+  readonly volumeFactor?: number;
+  /** History needed before volume and hour-of-week are judged. Defaults 6 h and 7 days. */
+  readonly volumeHistoryMs?: number;
+  readonly hoursHistoryMs?: number;
+}
+
+interface Profile {
+  readonly key: string;
+  readonly kind: Observation['kind'];
+  readonly name: string;
+  readonly peers: string;
+  firstMs: number;
+  lastMs: number;
+  events: number;
+  /** When it last learned a value (not counting values it reported). */
+  lastNewMs: number;
+  lastForgetMs: number;
+  /** When it was last moved to the recent end of the eviction order. */
+  movedMs: number;
+  readonly features: Map<Feature, FeatureSet>;
+  /** Hours of the week it was active in (168 flags). */
+  hours: number[];
+  /** Bytes out per hour (hour index → bytes), the last 14 days. */
+  readonly volume: Map<number, number>;
+  /** The hour whose volume was last reported, so one hour is reported once. */
+  volumeReported: number;
+  /** Volume an analyst said is normal for an hour. */
+  volumeAllowance: number;
+}
+
+export interface BaselineJson {
+  readonly version: 1;
+  /** Analysts' feedback: `profile \0 feature \0 value` and hourly volume allowances. */
+  readonly known?: readonly string[];
+  readonly allowances?: readonly (readonly [string, number])[];
+  readonly profiles: readonly {
+    readonly key: string; readonly kind: Observation['kind']; readonly name: string; readonly peers: string;
+    readonly firstMs: number; readonly lastMs: number; readonly events: number; readonly lastNewMs: number;
+    readonly features: Readonly<Record<string, FeatureSetJson>>; readonly hours: readonly number[];
+    readonly volume: readonly (readonly [number, number])[]; readonly volumeReported: number; readonly volumeAllowance: number;
+  }[];
+}
+
+const RULES: Readonly<Record<Feature | 'volume' | 'hour', { workload: string; host: string; principal: string }>> = {
+  exec: { workload: 'New executable in workload', host: 'New executable on host', principal: 'New executable' },
+  lineage: { workload: 'New process lineage in workload', host: 'New process lineage on host', principal: 'New process lineage' },
+  destination: { workload: 'New outbound destination for workload', host: 'New outbound destination for host', principal: 'New outbound destination' },
+  uid: { workload: 'New user id in workload', host: 'New user id on host', principal: 'New user id' },
+  network: { workload: 'Unseen network', host: 'Unseen network', principal: 'Principal active from an unseen network' },
+  agent: { workload: 'Unseen client', host: 'Unseen client', principal: 'Principal using an unseen client' },
+  api: { workload: 'First use of an API', host: 'First use of an API', principal: 'First use of an API by principal' },
+  volume: { workload: 'Data volume above baseline', host: 'Data volume above baseline', principal: "Data volume far above the principal's baseline" },
+  hour: { workload: 'Unusual hour', host: 'Unusual hour', principal: 'Principal active at an unusual hour' },
+};
+
+const TECHNIQUES: Readonly<Partial<Record<Feature | 'volume' | 'hour', readonly string[]>>> = {
+  network: ['T1078'],
+  agent: ['T1078'],
+  hour: ['T1078'],
+  volume: ['T1530'],
+};
+
+function duration(ms: number): string {
+  if (ms >= 2 * DAY) return `${Math.round(ms / DAY)} days`;
+  if (ms >= 2 * HOUR) return `${Math.round(ms / HOUR)} h`;
+  return `${Math.max(1, Math.round(ms / 60_000))} min`;
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let x = n;
+  while (x >= 1000 && i < units.length - 1) {
+    x /= 1000;
+    i++;
+  }
+  return `${x >= 100 || i === 0 ? Math.round(x) : x.toFixed(1)} ${units[i] as string}`;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function hourOfWeek(ms: number): number {
+  const d = new Date(ms);
+  return d.getUTCDay() * 24 + d.getUTCHours();
+}
+
+export class Baseliner {
+  readonly #observer: Observing;
+  readonly #o: Required<BaselineOptions>;
+  readonly #profiles = new Map<string, Profile>();
+  readonly #peers = new Map<string, Set<string>>();
+  /** `profile \0 feature \0 value` an analyst marked as normal (kept for profiles not yet seen). */
+  readonly #known = new Set<string>();
+  /** Hourly volumes an analyst marked as normal, by profile (for profiles not yet seen). */
+  readonly #allowances = new Map<string, number>();
+
+  constructor(observer: Observing, options: BaselineOptions = {}) {
+    this.#observer = observer;
+    this.#o = {
+      learnMs: options.learnMs ?? HOUR,
+      minEvents: options.minEvents ?? 20,
+      stabilityMs: options.stabilityMs ?? HOUR,
+      threshold: options.threshold ?? 0.5,
+      retentionMs: options.retentionMs ?? 30 * DAY,
+      maxValues: options.maxValues ?? 256,
+      maxProfiles: options.maxProfiles ?? 200_000,
+      volumeMinBytes: options.volumeMinBytes ?? 100_000_000,
+      volumeFactor: options.volumeFactor ?? 10,
+      volumeHistoryMs: options.volumeHistoryMs ?? 6 * HOUR,
+      hoursHistoryMs: options.hoursHistoryMs ?? 7 * DAY,
+    };
+  }
+
+  /** Profiles held. */
+  get size(): number {
+    return this.#profiles.size;
+  }
+
+  detect(e: VigilEvent): Signal[] {
+    const o = this.#observer.observe(e);
+    if (o === undefined) return [];
+    const t = e.timeMs;
+    const p = this.#touch(o, t);
+    const mature = t - p.firstMs >= this.#o.learnMs && p.events > this.#o.minEvents;
+    const out: Signal[] = [];
+    for (const [feature, value] of o.known ?? []) {
+      let set = p.features.get(feature);
+      if (set === undefined) p.features.set(feature, (set = new FeatureSet(this.#o.maxValues)));
+      if (set.see(value, t)) p.lastNewMs = t;
+    }
+    for (const [feature, value] of o.features) {
+      let set = p.features.get(feature);
+      if (set === undefined) p.features.set(feature, (set = new FeatureSet(this.#o.maxValues)));
+      if (set.has(value)) {
+        set.see(value, t);
+        continue;
+      }
+      if (!mature || this.#known.has(`${p.key}\u0000${feature}\u0000${value}`)) {
+        set.see(value, t);
+        p.lastNewMs = t;
+        continue;
+      }
+      const stable = 1 - Math.exp(-(t - p.lastNewMs) / this.#o.stabilityMs);
+      const { having, of } = this.#peersHaving(p, feature, value);
+      const score = stable / (1 + having);
+      // Learned either way: a novelty is reported once.
+      set.see(value, t);
+      if (score < this.#o.threshold) continue;
+      const baseline = `first time in ${duration(t - p.firstMs)} of history (${p.events} events), nothing new for ${duration(t - p.lastNewMs)}; ${having} of ${of} peers have shown it`;
+      out.push(this.#signal(e, p, feature, value, score, baseline, `${p.name}: ${feature} ${value} for the first time`));
+    }
+    if (p.kind === 'principal' && mature) {
+      const hourSignal = this.#hour(e, p, t);
+      if (hourSignal !== undefined) out.push(hourSignal);
+    }
+    if (o.bytesOut !== undefined) {
+      const v = this.#volume(e, p, t, o.bytesOut, mature);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+
+  /** An analyst's "false positive" on an anomaly: the value becomes normal for the profile. */
+  feedback(detail: Pick<AnomalyDetail, 'profile' | 'feature' | 'value'>): void {
+    const p = this.#profiles.get(detail.profile);
+    if (detail.feature === 'volume') {
+      const allowed = Number(detail.value);
+      if (!Number.isFinite(allowed)) return;
+      // The value is the hour's volume when it crossed the limit, not the hour's end: allow an
+      // order of magnitude above it, so the rest of that transfer (and next year's, a little
+      // bigger) stays quiet while a transfer ten times larger is still reported.
+      const allowance = Math.max(this.#allowances.get(detail.profile) ?? 0, allowed * VOLUME_FEEDBACK_FACTOR);
+      this.#allowances.set(detail.profile, allowance);
+      if (p !== undefined) p.volumeAllowance = Math.max(p.volumeAllowance, allowance);
+      return;
+    }
+    this.#known.add(`${detail.profile}\u0000${detail.feature}\u0000${detail.value}`);
+    if (detail.feature === 'hour') {
+      const h = Number(detail.value);
+      if (p !== undefined && Number.isInteger(h) && h >= 0 && h < 168) p.hours[h] = 1;
+      return;
+    }
+    p?.features.get(detail.feature as Feature)?.pin(detail.value, p.lastMs);
+  }
+
+  #touch(o: Observation, t: number): Profile {
+    let p = this.#profiles.get(o.profile);
+    if (p === undefined) {
+      p = {
+        key: o.profile, kind: o.kind, name: o.name, peers: o.peers, firstMs: t, lastMs: t, events: 0, lastNewMs: t, lastForgetMs: t, movedMs: t,
+        features: new Map(), hours: [], volume: new Map(), volumeReported: -1, volumeAllowance: this.#allowances.get(o.profile) ?? 0,
+      };
+      this.#add(p);
+    } else if (t - p.movedMs > 60_000) {
+      // Most recently active last, so the first entry is the one to evict; moved at most once a
+      // minute of event time, which keeps the order close enough at a fraction of the cost.
+      p.movedMs = t;
+      this.#profiles.delete(o.profile);
+      this.#profiles.set(o.profile, p);
+    }
+    p.events++;
+    if (t > p.lastMs) p.lastMs = t;
+    if (t - p.lastForgetMs > DAY) {
+      p.lastForgetMs = t;
+      for (const s of p.features.values()) s.forget(t - this.#o.retentionMs);
+    }
+    return p;
+  }
+
+  #add(p: Profile): void {
+    if (this.#profiles.size >= this.#o.maxProfiles) {
+      const oldest = this.#profiles.keys().next().value;
+      if (oldest !== undefined) {
+        const gone = this.#profiles.get(oldest);
+        this.#profiles.delete(oldest);
+        if (gone !== undefined) this.#peers.get(gone.peers)?.delete(oldest);
+      }
+    }
+    this.#profiles.set(p.key, p);
+    let peers = this.#peers.get(p.peers);
+    if (peers === undefined) this.#peers.set(p.peers, (peers = new Set()));
+    peers.add(p.key);
+  }
+
+  /** How many of the profile's peers (at most 64 looked at) have shown the value. */
+  #peersHaving(p: Profile, feature: Feature, value: string): { having: number; of: number } {
+    let having = 0;
+    let of = 0;
+    for (const key of this.#peers.get(p.peers) ?? []) {
+      if (key === p.key) continue;
+      if (++of > 64) break;
+      if (this.#profiles.get(key)?.features.get(feature)?.has(value) === true) having++;
+    }
+    return { having, of: Math.min(of, 64) };
+  }
+
+  #hour(e: VigilEvent, p: Profile, t: number): Signal | undefined {
+    const h = hourOfWeek(t);
+    const known = p.hours[h] === 1 || this.#known.has(`${p.key}\u0000hour\u0000${h}`);
+    p.hours[h] = 1;
+    if (known || t - p.firstMs < this.#o.hoursHistoryMs) return undefined;
+    // An hour next to a usual one is not unusual (a late evening, an early start).
+    if (p.hours[(h + 167) % 168] === 1 || p.hours[(h + 1) % 168] === 1) return undefined;
+    const active = p.hours.filter((x) => x === 1).length - 1;
+    const score = Math.min(1, (168 - active) / 168 + 0.2);
+    if (score < this.#o.threshold) return undefined;
+    const at = new Date(t);
+    const when = `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][at.getUTCDay()] as string} ${String(at.getUTCHours()).padStart(2, '0')}:00 UTC`;
+    return this.#signal(e, p, 'hour', String(h), score, `active in ${active} of the week's 168 hours over ${duration(t - p.firstMs)}, never at this hour or next to it`, `${p.name}: active on ${when}, an hour it never works`);
+  }
+
+  #volume(e: VigilEvent, p: Profile, t: number, n: number, mature: boolean): Signal | undefined {
+    const hour = Math.floor(t / HOUR);
+    const total = (p.volume.get(hour) ?? 0) + n;
+    p.volume.set(hour, total);
+    for (const k of p.volume.keys()) if (k < hour - 14 * 24) p.volume.delete(k);
+    if (!mature || t - p.firstMs < this.#o.volumeHistoryMs || p.volumeReported === hour) return undefined;
+    // The hours since the profile began (at most 14 days), idle hours counting as 0 bytes.
+    const from = Math.max(Math.floor(p.firstMs / HOUR), hour - 14 * 24);
+    const history: number[] = [];
+    for (let k = from; k < hour; k++) history.push(p.volume.get(k) ?? 0);
+    const med = median(history);
+    const mad = median(history.map((x) => Math.abs(x - med)));
+    const limit = Math.max(this.#o.volumeMinBytes, this.#o.volumeFactor * (med + mad), p.volumeAllowance);
+    if (total <= limit) return undefined;
+    p.volumeReported = hour;
+    const ratio = med > 0 ? `${Math.round(total / med)}× the hourly median of ${bytes(med)}` : `against an hourly median of 0 B`;
+    const score = Math.min(1, 0.5 + Math.log10(total / limit) / 2);
+    return this.#signal(e, p, 'volume', String(total), score, `${bytes(total)} this hour, ${ratio} over ${history.length} h`, `${p.name}: ${bytes(total)} out in an hour, ${ratio}`);
+  }
+
+  #signal(e: VigilEvent, p: Profile, feature: Feature | 'volume' | 'hour', value: string, score: number, baseline: string, text: string): Signal {
+    const rule = RULES[feature][p.kind];
+    const anomaly: AnomalyDetail = { profile: p.key, feature, value, score: Math.round(score * 100) / 100, baseline };
+    const priority: Priority = score >= 0.8 || feature === 'volume' ? 'Warning' : 'Notice';
+    return {
+      id: `sig-${stableId('anomaly', [p.key, feature, value, e.id])}`,
+      rule,
+      source: 'anomaly',
+      priority,
+      time: e.time,
+      timeMs: e.timeMs,
+      tags: ['anomaly', p.kind, feature],
+      entities: e.entities,
+      techniques: TECHNIQUES[feature] ?? [],
+      input: e.origin,
+      eventId: e.id,
+      output: `${text} (${baseline}; score ${anomaly.score})`,
+      evidence: e.payload,
+      anomaly,
+    };
+  }
+
+  toJSON(): BaselineJson {
+    return {
+      version: 1,
+      known: [...this.#known],
+      allowances: [...this.#allowances],
+      profiles: [...this.#profiles.values()].map((p) => ({
+        key: p.key, kind: p.kind, name: p.name, peers: p.peers, firstMs: p.firstMs, lastMs: p.lastMs, events: p.events, lastNewMs: p.lastNewMs,
+        features: Object.fromEntries([...p.features].map(([f, s]) => [f, s.toJSON()])),
+        hours: p.hours.flatMap((x, i) => (x === 1 ? [i] : [])),
+        volume: [...p.volume],
+        volumeReported: p.volumeReported,
+        volumeAllowance: p.volumeAllowance,
+      })),
+    };
+  }
+
+  /** Restores profiles saved by `toJSON` (a later run continues learning from them). */
+  load(j: BaselineJson): void {
+    if (j.version !== 1 || !Array.isArray(j.profiles)) throw new Error('not a Vigil baseline file (version 1 with profiles)');
+    for (const k of j.known ?? []) this.#known.add(k);
+    for (const [k, v] of j.allowances ?? []) this.#allowances.set(k, v);
+    for (const s of j.profiles) {
+      const hours: number[] = [];
+      for (const h of s.hours) hours[h] = 1;
+      this.#add({
+        key: s.key, kind: s.kind, name: s.name, peers: s.peers, firstMs: s.firstMs, lastMs: s.lastMs, events: s.events, lastNewMs: s.lastNewMs, lastForgetMs: s.lastMs, movedMs: s.lastMs,
+        features: new Map(Object.entries(s.features).map(([f, fs]): [Feature, FeatureSet] => [f as Feature, FeatureSet.fromJSON(fs as FeatureSetJson)])),
+        hours, volume: new Map(s.volume), volumeReported: s.volumeReported, volumeAllowance: s.volumeAllowance,
+      });
+    }
+  }
+}

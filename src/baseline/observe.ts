@@ -1,0 +1,217 @@
+/**
+ * What behavioural profiles learn from one event: which profile it belongs to (a workload, a
+ * host, a cloud or Kubernetes principal), its peers (the same image elsewhere, the same role's
+ * other sessions), and the feature values it shows. Values are read through the sources' own
+ * rule fields, so `proc.exepath` here is `proc.exepath` in rules.
+ */
+
+import type { VigilEvent } from '../core/event.js';
+import { isObject } from '../core/json.js';
+import type { FieldSpec, FieldValue } from '../lang/index.js';
+import type { RuleSourceSpec } from '../rules/load.js';
+
+export const FEATURES = ['exec', 'lineage', 'destination', 'uid', 'network', 'agent', 'api'] as const;
+export type Feature = (typeof FEATURES)[number];
+
+export interface Observation {
+  readonly profile: string;
+  readonly kind: 'workload' | 'host' | 'principal';
+  /** For people: `shop/docker.io/acme/storefront`, `arn:aws:iam::…:user/alice`. */
+  readonly name: string;
+  /** Profiles that should behave alike (the same image, the same role, all hosts). */
+  readonly peers: string;
+  readonly features: readonly (readonly [Feature, string])[];
+  /**
+   * Values the event shows without being news: the process behind a file or network event has
+   * been running all along, so its executable and lineage are learned from it silently, while
+   * only a process start can be a new executable.
+   */
+  readonly known?: readonly (readonly [Feature, string])[];
+  /** Bytes the call moved out (S3 GetObject), for volume baselines. */
+  readonly bytesOut?: number;
+}
+
+function first(v: FieldValue | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const x = Array.isArray(v) ? v[0] : v;
+  return x === undefined ? undefined : String(x);
+}
+
+/** `10.0.3.7` → `10.0.3.0/24`; IPv6 to its /48; anything else (`backup.amazonaws.com`) as is. */
+export function networkOf(ip: string): string {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4 !== null) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::/48`;
+  return ip;
+}
+
+function isPrivateV4(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
+/** The client family of a user agent: `aws-cli/2.17 …` → `aws-cli`, `[Boto3/1.34 …]` → `boto3`. */
+export function agentFamily(ua: string): string {
+  const t = ua.replace(/^\[/, '').trim();
+  const end = t.search(/[/\s(]/);
+  return (end < 0 ? t : t.slice(0, end)).toLowerCase() || 'none';
+}
+
+interface ProcessFacts {
+  readonly profile: string;
+  readonly kind: 'workload' | 'host';
+  readonly name: string;
+  readonly peers: string;
+  readonly process: readonly (readonly [Feature, string])[];
+}
+
+const MAX_CACHED_PROCESSES = 50_000;
+
+/** The fields an observation reads, resolved once. */
+const SYSCALL = ['container.id', 'evt.hostname', 'container.image.repository', 'k8s.ns.name', 'proc.exepath', 'proc.pname', 'user.uid', 'evt.type', 'fd.sip', 'fd.sport'] as const;
+const CLOUD = ['ct.user.arn', 'ct.srcip', 'ct.useragent', 'ct.src', 'ct.name'] as const;
+const AUDIT = ['ka.user.name', 'ka.sourceips', 'ka.useragent', 'ka.verb', 'ka.target.resource', 'ka.target.subresource'] as const;
+
+type Fields<K extends string> = Readonly<Record<K, FieldSpec<VigilEvent> | undefined>>;
+
+function resolve<K extends string>(sources: readonly RuleSourceSpec<VigilEvent>[], source: string, names: readonly K[]): Fields<K> {
+  const fields = new Map((sources.find((s) => s.name === source)?.fields ?? []).map((f) => [f.name, f]));
+  return Object.fromEntries(names.map((n) => [n, fields.get(n)])) as Record<K, FieldSpec<VigilEvent> | undefined>;
+}
+
+function read(spec: FieldSpec<VigilEvent> | undefined, e: VigilEvent): string | undefined {
+  return spec === undefined ? undefined : first(spec.extract(e, undefined));
+}
+
+export class Observer {
+  readonly #sys: Fields<(typeof SYSCALL)[number]>;
+  readonly #ct: Fields<(typeof CLOUD)[number]>;
+  readonly #ka: Fields<(typeof AUDIT)[number]>;
+  readonly #processes = new Map<string, ProcessFacts>();
+
+  constructor(sources: readonly RuleSourceSpec<VigilEvent>[]) {
+    this.#sys = resolve(sources, 'syscall', SYSCALL);
+    this.#ct = resolve(sources, 'aws_cloudtrail', CLOUD);
+    this.#ka = resolve(sources, 'k8s_audit', AUDIT);
+  }
+
+  observe(e: VigilEvent): Observation | undefined {
+    switch (e.source) {
+      case 'tetragon':
+        return this.#runtime(e);
+      case 'cloudtrail':
+        return this.#cloud(e);
+      case 'k8saudit':
+        return this.#audit(e);
+      default:
+        return undefined;
+    }
+  }
+
+  #runtime(e: VigilEvent): Observation | undefined {
+    const f = this.#sys;
+    const p = this.#process(e);
+    if (p === undefined) return undefined;
+    const type = read(f['evt.type'], e);
+    if (type === 'execve' || type === 'execveat') return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features: p.process };
+    const features: (readonly [Feature, string])[] = [];
+    if (type === 'connect') {
+      const ip = read(f['fd.sip'], e);
+      const port = read(f['fd.sport'], e);
+      if (ip !== undefined && port !== undefined) features.push(['destination', isPrivateV4(ip) ? `${ip}:${port}` : `${networkOf(ip)}:${port}`]);
+    }
+    return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features, known: p.process };
+  }
+
+  /**
+   * What does not change over a process's life (where it runs, what it is, its parent), worked
+   * out on its first event and kept by exec id: most events are file and network activity of
+   * processes seen before.
+   */
+  #process(e: VigilEvent): ProcessFacts | undefined {
+    const payload = e.payload;
+    const body = isObject(payload) ? payload[e.kind] : undefined;
+    const proc = isObject(body) ? body['process'] : undefined;
+    const execId = isObject(proc) && typeof proc['exec_id'] === 'string' ? proc['exec_id'] : undefined;
+    const cached = execId === undefined ? undefined : this.#processes.get(execId);
+    if (cached !== undefined) return cached;
+    const f = this.#sys;
+    const container = read(f['container.id'], e);
+    if (container === undefined) return undefined;
+    let facts: ProcessFacts;
+    const process: (readonly [Feature, string])[] = [];
+    const exe = read(f['proc.exepath'], e);
+    if (exe !== undefined) {
+      process.push(['exec', exe]);
+      process.push(['lineage', `${read(f['proc.pname'], e) ?? '?'} → ${exe}`]);
+    }
+    const uid = read(f['user.uid'], e);
+    if (uid !== undefined) process.push(['uid', uid]);
+    if (container === 'host') {
+      const node = read(f['evt.hostname'], e) ?? 'unknown';
+      facts = { profile: `host:${node}`, kind: 'host', name: `host ${node}`, peers: 'hosts', process };
+    } else {
+      const repo = read(f['container.image.repository'], e) ?? 'unknown';
+      const ns = read(f['k8s.ns.name'], e) ?? '-';
+      facts = { profile: `workload:${ns}/${repo}`, kind: 'workload', name: `${ns}/${repo}`, peers: `image:${repo}`, process };
+    }
+    if (execId !== undefined) {
+      // Bounded: dropped whole when full (a cache, not state: facts are re-derived on demand).
+      if (this.#processes.size >= MAX_CACHED_PROCESSES) this.#processes.clear();
+      this.#processes.set(execId, facts);
+    }
+    return facts;
+  }
+
+  #cloud(e: VigilEvent): Observation | undefined {
+    const f = this.#ct;
+    const arn = read(f['ct.user.arn'], e);
+    if (arn === undefined) return undefined;
+    const role = /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+    const features: (readonly [Feature, string])[] = [];
+    const ip = read(f['ct.srcip'], e);
+    if (ip !== undefined) features.push(['network', networkOf(ip)]);
+    const ua = read(f['ct.useragent'], e);
+    if (ua !== undefined) features.push(['agent', agentFamily(ua)]);
+    const src = read(f['ct.src'], e);
+    const api = read(f['ct.name'], e);
+    if (src !== undefined && api !== undefined) features.push(['api', `${src.replace('.amazonaws.com', '')}:${api}`]);
+    const extra = isObject(e.payload) && isObject(e.payload['additionalEventData']) ? e.payload['additionalEventData'] : undefined;
+    const out = extra?.['bytesTransferredOut'];
+    const bytes = typeof out === 'number' ? out : typeof out === 'string' ? Number(out) : undefined;
+    return {
+      profile: `principal:${arn}`,
+      kind: 'principal',
+      name: arn,
+      peers: role === undefined ? 'iam-users' : `role:${role}`,
+      features,
+      ...(bytes !== undefined && Number.isFinite(bytes) && bytes > 0 ? { bytesOut: bytes } : {}),
+    };
+  }
+
+  #audit(e: VigilEvent): Observation | undefined {
+    const f = this.#ka;
+    const user = read(f['ka.user.name'], e);
+    if (user === undefined) return undefined;
+    const features: (readonly [Feature, string])[] = [];
+    const ip = read(f['ka.sourceips'], e);
+    if (ip !== undefined) features.push(['network', networkOf(ip)]);
+    const ua = read(f['ka.useragent'], e);
+    if (ua !== undefined) features.push(['agent', agentFamily(ua)]);
+    const verb = read(f['ka.verb'], e);
+    const resource = read(f['ka.target.resource'], e);
+    const sub = read(f['ka.target.subresource'], e);
+    // What the control plane's own components (controllers, scheduler, kubelets) call follows
+    // the cluster's state (a rollout, a cron job, an eviction), not anyone's intent: learned,
+    // never news. Where they call from, and with what client, still is.
+    const system = user.startsWith('system:') && !user.startsWith('system:serviceaccount:') && !user.startsWith('system:anonymous');
+    const api = verb !== undefined && resource !== undefined ? ([['api', `${verb} ${resource}${sub === undefined || sub === '' ? '' : `/${sub}`}`]] as const) : [];
+    if (!system) features.push(...api);
+    const sa = /^system:serviceaccount:([^:]+):/.exec(user);
+    return {
+      profile: `k8s:${user}`, kind: 'principal', name: user,
+      peers: sa === null ? (user.startsWith('system:node:') ? 'k8s-nodes' : 'k8s-users') : `k8s-sa:${sa[1] as string}`,
+      features, ...(system ? { known: api } : {}),
+    };
+  }
+}
