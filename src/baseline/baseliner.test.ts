@@ -76,6 +76,18 @@ describe('behavioural baselines on simulated telemetry', () => {
     assert.match(volume?.anomaly?.baseline ?? '', /against an hourly median of 0 B over \d+ h/);
   });
 
+  it('reports a burst of instances launched with a developer key never used for that, from a new client', async () => {
+    const run = await simulated(['cryptojacking-stolen-cloud-keys'], 8);
+    const { signals } = await detect(run);
+    const attack = eventsOf(run, 'cryptojacking-stolen-cloud-keys');
+    const mine = signals.filter((s) => attack.has(s.eventId));
+    const burst = mine.find((s) => s.rule === 'Burst of resource creation by principal');
+    assert.ok(burst !== undefined, `no burst; got ${[...new Set(mine.map((s) => s.rule))].join(', ')}`);
+    assert.deepEqual(burst.techniques, ['T1578.002']);
+    assert.match(burst.anomaly?.baseline ?? '', /created this hour, against an hourly median of 0 created/);
+    assert.ok(mine.some((s) => s.rule === 'Principal using an unseen client'));
+  });
+
   it('gives identical signals for the same input', async () => {
     const run = await simulated(['cryptojacking-webapp-rce'], 3);
     const a = await detect(run);

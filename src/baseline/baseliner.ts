@@ -27,8 +27,8 @@ export interface Observing {
 }
 
 const HOUR = 3_600_000;
-/** How far above a volume marked normal the principal's hours may go before being reported again. */
-const VOLUME_FEEDBACK_FACTOR = 10;
+/** How far above a burst marked normal the principal's hours may go before being reported again. */
+const BURST_FEEDBACK_FACTOR = 10;
 const DAY = 24 * HOUR;
 
 export interface BaselineOptions {
@@ -49,7 +49,9 @@ export interface BaselineOptions {
   /** An hour's data volume is reported above max(this, factor × the hourly median + factor × MAD). Default 100 MB. */
   readonly volumeMinBytes?: number;
   readonly volumeFactor?: number;
-  /** History needed before volume and hour-of-week are judged. Defaults 6 h and 7 days. */
+  /** Resources created in an hour are reported above max(this, factor × (the hourly median + MAD)). Default 5. */
+  readonly creationsMin?: number;
+  /** History needed before hourly bursts (volume, creations) and hours of the week are judged. Defaults 3 h and 7 days. */
   readonly volumeHistoryMs?: number;
   readonly hoursHistoryMs?: number;
 }
@@ -70,12 +72,31 @@ interface Profile {
   readonly features: Map<Feature, FeatureSet>;
   /** Hours of the week it was active in (168 flags). */
   hours: number[];
-  /** Bytes out per hour (hour index → bytes), the last 14 days. */
-  readonly volume: Map<number, number>;
-  /** The hour whose volume was last reported, so one hour is reported once. */
-  volumeReported: number;
-  /** Volume an analyst said is normal for an hour. */
-  volumeAllowance: number;
+  /** Hourly totals: bytes out, resources created. */
+  readonly series: Record<Series, HourlySeries>;
+}
+
+/** What a principal does per hour that can burst: data moved out, resources created. */
+const SERIES = ['volume', 'creations'] as const;
+type Series = (typeof SERIES)[number];
+
+interface HourlySeries {
+  /** Hour index → total, the last 14 days. */
+  readonly hours: Map<number, number>;
+  /** The hour last reported, so one hour is reported once. */
+  reported: number;
+  /** What an analyst said is normal for an hour. */
+  allowance: number;
+}
+
+interface HourlySeriesJson {
+  readonly hours: readonly (readonly [number, number])[];
+  readonly reported: number;
+  readonly allowance: number;
+}
+
+function emptySeries(allowance = 0): HourlySeries {
+  return { hours: new Map(), reported: -1, allowance };
 }
 
 export interface BaselineJson {
@@ -87,11 +108,11 @@ export interface BaselineJson {
     readonly key: string; readonly kind: Observation['kind']; readonly name: string; readonly peers: string;
     readonly firstMs: number; readonly lastMs: number; readonly events: number; readonly lastNewMs: number;
     readonly features: Readonly<Record<string, FeatureSetJson>>; readonly hours: readonly number[];
-    readonly volume: readonly (readonly [number, number])[]; readonly volumeReported: number; readonly volumeAllowance: number;
+    readonly series: Readonly<Record<Series, HourlySeriesJson>>;
   }[];
 }
 
-const RULES: Readonly<Record<Feature | 'volume' | 'hour', { workload: string; host: string; principal: string }>> = {
+const RULES: Readonly<Record<Feature | Series | 'hour', { workload: string; host: string; principal: string }>> = {
   exec: { workload: 'New executable in workload', host: 'New executable on host', principal: 'New executable' },
   lineage: { workload: 'New process lineage in workload', host: 'New process lineage on host', principal: 'New process lineage' },
   destination: { workload: 'New outbound destination for workload', host: 'New outbound destination for host', principal: 'New outbound destination' },
@@ -100,14 +121,16 @@ const RULES: Readonly<Record<Feature | 'volume' | 'hour', { workload: string; ho
   agent: { workload: 'Unseen client', host: 'Unseen client', principal: 'Principal using an unseen client' },
   api: { workload: 'First use of an API', host: 'First use of an API', principal: 'First use of an API by principal' },
   volume: { workload: 'Data volume above baseline', host: 'Data volume above baseline', principal: "Data volume far above the principal's baseline" },
+  creations: { workload: 'Burst of resource creation', host: 'Burst of resource creation', principal: 'Burst of resource creation by principal' },
   hour: { workload: 'Unusual hour', host: 'Unusual hour', principal: 'Principal active at an unusual hour' },
 };
 
-const TECHNIQUES: Readonly<Partial<Record<Feature | 'volume' | 'hour', readonly string[]>>> = {
+const TECHNIQUES: Readonly<Partial<Record<Feature | Series | 'hour', readonly string[]>>> = {
   network: ['T1078'],
   agent: ['T1078'],
   hour: ['T1078'],
   volume: ['T1530'],
+  creations: ['T1578.002'],
 };
 
 function duration(ms: number): string {
@@ -146,7 +169,7 @@ export class Baseliner {
   readonly #peers = new Map<string, Set<string>>();
   /** `profile \0 feature \0 value` an analyst marked as normal (kept for profiles not yet seen). */
   readonly #known = new Set<string>();
-  /** Hourly volumes an analyst marked as normal, by profile (for profiles not yet seen). */
+  /** Hourly totals an analyst marked as normal, by `profile \0 series` (for profiles not yet seen too). */
   readonly #allowances = new Map<string, number>();
 
   constructor(observer: Observing, options: BaselineOptions = {}) {
@@ -161,7 +184,8 @@ export class Baseliner {
       maxProfiles: options.maxProfiles ?? 200_000,
       volumeMinBytes: options.volumeMinBytes ?? 100_000_000,
       volumeFactor: options.volumeFactor ?? 10,
-      volumeHistoryMs: options.volumeHistoryMs ?? 6 * HOUR,
+      creationsMin: options.creationsMin ?? 5,
+      volumeHistoryMs: options.volumeHistoryMs ?? 3 * HOUR,
       hoursHistoryMs: options.hoursHistoryMs ?? 7 * DAY,
     };
   }
@@ -209,8 +233,12 @@ export class Baseliner {
       if (hourSignal !== undefined) out.push(hourSignal);
     }
     if (o.bytesOut !== undefined) {
-      const v = this.#volume(e, p, t, o.bytesOut, mature);
+      const v = this.#burst(e, p, t, 'volume', o.bytesOut, mature);
       if (v !== undefined) out.push(v);
+    }
+    if (o.creates !== undefined) {
+      const c = this.#burst(e, p, t, 'creations', o.creates, mature);
+      if (c !== undefined) out.push(c);
     }
     return out;
   }
@@ -218,15 +246,16 @@ export class Baseliner {
   /** An analyst's "false positive" on an anomaly: the value becomes normal for the profile. */
   feedback(detail: Pick<AnomalyDetail, 'profile' | 'feature' | 'value'>): void {
     const p = this.#profiles.get(detail.profile);
-    if (detail.feature === 'volume') {
+    if (detail.feature === 'volume' || detail.feature === 'creations') {
       const allowed = Number(detail.value);
       if (!Number.isFinite(allowed)) return;
-      // The value is the hour's volume when it crossed the limit, not the hour's end: allow an
-      // order of magnitude above it, so the rest of that transfer (and next year's, a little
-      // bigger) stays quiet while a transfer ten times larger is still reported.
-      const allowance = Math.max(this.#allowances.get(detail.profile) ?? 0, allowed * VOLUME_FEEDBACK_FACTOR);
-      this.#allowances.set(detail.profile, allowance);
-      if (p !== undefined) p.volumeAllowance = Math.max(p.volumeAllowance, allowance);
+      // The value is the hour's total when it crossed the limit, not the hour's end: allow an
+      // order of magnitude above it, so the rest of that burst (and next year's, a little
+      // bigger) stays quiet while one ten times larger is still reported.
+      const key = `${detail.profile}\u0000${detail.feature}`;
+      const allowance = Math.max(this.#allowances.get(key) ?? 0, allowed * BURST_FEEDBACK_FACTOR);
+      this.#allowances.set(key, allowance);
+      if (p !== undefined) p.series[detail.feature].allowance = Math.max(p.series[detail.feature].allowance, allowance);
       return;
     }
     this.#known.add(`${detail.profile}\u0000${detail.feature}\u0000${detail.value}`);
@@ -243,7 +272,8 @@ export class Baseliner {
     if (p === undefined) {
       p = {
         key: o.profile, kind: o.kind, name: o.name, peers: o.peers, firstMs: t, lastMs: t, events: 0, lastNewMs: t, lastForgetMs: t, movedMs: t,
-        features: new Map(), hours: [], volume: new Map(), volumeReported: -1, volumeAllowance: this.#allowances.get(o.profile) ?? 0,
+        features: new Map(), hours: [],
+        series: { volume: emptySeries(this.#allowances.get(`${o.profile}\u0000volume`)), creations: emptySeries(this.#allowances.get(`${o.profile}\u0000creations`)) },
       };
       this.#add(p);
     } else if (t - p.movedMs > 60_000) {
@@ -304,30 +334,35 @@ export class Baseliner {
     return this.#signal(e, p, 'hour', String(h), score, `active in ${active} of the week's 168 hours over ${duration(t - p.firstMs)}, never at this hour or next to it`, `${p.name}: active on ${when}, an hour it never works`);
   }
 
-  #volume(e: VigilEvent, p: Profile, t: number, n: number, mature: boolean): Signal | undefined {
+  /** An hour's total far above the principal's own hours: data out, or resources created. */
+  #burst(e: VigilEvent, p: Profile, t: number, series: Series, n: number, mature: boolean): Signal | undefined {
     const hour = Math.floor(t / HOUR);
-    const total = (p.volume.get(hour) ?? 0) + n;
-    p.volume.set(hour, total);
-    for (const k of p.volume.keys()) if (k < hour - 14 * 24) p.volume.delete(k);
-    if (!mature || t - p.firstMs < this.#o.volumeHistoryMs || p.volumeReported === hour) return undefined;
-    // The hours since the profile began (at most 14 days), idle hours counting as 0 bytes.
+    const sr = p.series[series];
+    const total = (sr.hours.get(hour) ?? 0) + n;
+    sr.hours.set(hour, total);
+    for (const k of sr.hours.keys()) if (k < hour - 14 * 24) sr.hours.delete(k);
+    if (!mature || t - p.firstMs < this.#o.volumeHistoryMs || sr.reported === hour) return undefined;
+    // The hours since the profile began (at most 14 days), idle hours counting as 0.
     const from = Math.max(Math.floor(p.firstMs / HOUR), hour - 14 * 24);
     const history: number[] = [];
-    for (let k = from; k < hour; k++) history.push(p.volume.get(k) ?? 0);
+    for (let k = from; k < hour; k++) history.push(sr.hours.get(k) ?? 0);
     const med = median(history);
     const mad = median(history.map((x) => Math.abs(x - med)));
-    const limit = Math.max(this.#o.volumeMinBytes, this.#o.volumeFactor * (med + mad), p.volumeAllowance);
+    const floor = series === 'volume' ? this.#o.volumeMinBytes : this.#o.creationsMin - 1;
+    const limit = Math.max(floor, this.#o.volumeFactor * (med + mad), sr.allowance);
     if (total <= limit) return undefined;
-    p.volumeReported = hour;
-    const ratio = med > 0 ? `${Math.round(total / med)}× the hourly median of ${bytes(med)}` : `against an hourly median of 0 B`;
-    const score = Math.min(1, 0.5 + Math.log10(total / limit) / 2);
-    return this.#signal(e, p, 'volume', String(total), score, `${bytes(total)} this hour, ${ratio} over ${history.length} h`, `${p.name}: ${bytes(total)} out in an hour, ${ratio}`);
+    sr.reported = hour;
+    const show = series === 'volume' ? bytes : (x: number) => `${Math.round(x * 10) / 10} created`;
+    const ratio = med > 0 ? `${Math.round(total / med)}× the hourly median of ${show(med)}` : `against an hourly median of ${show(0)}`;
+    const score = Math.min(1, 0.5 + Math.log10(total / Math.max(1, limit)) / 2);
+    const what = series === 'volume' ? `${bytes(total)} out in an hour` : `${total} resources created in an hour`;
+    return this.#signal(e, p, series, String(total), score, `${show(total)} this hour, ${ratio} over ${history.length} h`, `${p.name}: ${what}, ${ratio}`);
   }
 
-  #signal(e: VigilEvent, p: Profile, feature: Feature | 'volume' | 'hour', value: string, score: number, baseline: string, text: string): Signal {
+  #signal(e: VigilEvent, p: Profile, feature: Feature | Series | 'hour', value: string, score: number, baseline: string, text: string): Signal {
     const rule = RULES[feature][p.kind];
     const anomaly: AnomalyDetail = { profile: p.key, feature, value, score: Math.round(score * 100) / 100, baseline };
-    const priority: Priority = score >= 0.8 || feature === 'volume' ? 'Warning' : 'Notice';
+    const priority: Priority = score >= 0.8 || feature === 'volume' || feature === 'creations' ? 'Warning' : 'Notice';
     return {
       id: `sig-${stableId('anomaly', [p.key, feature, value, e.id])}`,
       rule,
@@ -355,9 +390,10 @@ export class Baseliner {
         key: p.key, kind: p.kind, name: p.name, peers: p.peers, firstMs: p.firstMs, lastMs: p.lastMs, events: p.events, lastNewMs: p.lastNewMs,
         features: Object.fromEntries([...p.features].map(([f, s]) => [f, s.toJSON()])),
         hours: p.hours.flatMap((x, i) => (x === 1 ? [i] : [])),
-        volume: [...p.volume],
-        volumeReported: p.volumeReported,
-        volumeAllowance: p.volumeAllowance,
+        series: {
+          volume: { hours: [...p.series.volume.hours], reported: p.series.volume.reported, allowance: p.series.volume.allowance },
+          creations: { hours: [...p.series.creations.hours], reported: p.series.creations.reported, allowance: p.series.creations.allowance },
+        },
       })),
     };
   }
@@ -373,7 +409,11 @@ export class Baseliner {
       this.#add({
         key: s.key, kind: s.kind, name: s.name, peers: s.peers, firstMs: s.firstMs, lastMs: s.lastMs, events: s.events, lastNewMs: s.lastNewMs, lastForgetMs: s.lastMs, movedMs: s.lastMs,
         features: new Map(Object.entries(s.features).map(([f, fs]): [Feature, FeatureSet] => [f as Feature, FeatureSet.fromJSON(fs as FeatureSetJson)])),
-        hours, volume: new Map(s.volume), volumeReported: s.volumeReported, volumeAllowance: s.volumeAllowance,
+        hours,
+        series: {
+          volume: { hours: new Map(s.series.volume.hours), reported: s.series.volume.reported, allowance: s.series.volume.allowance },
+          creations: { hours: new Map(s.series.creations.hours), reported: s.series.creations.reported, allowance: s.series.creations.allowance },
+        },
       });
     }
   }

@@ -29,6 +29,8 @@ export interface Observation {
   readonly known?: readonly (readonly [Feature, string])[];
   /** Bytes the call moved out (S3 GetObject), for volume baselines. */
   readonly bytesOut?: number;
+  /** Resources the call created (instances launched, pods and workloads created). */
+  readonly creates?: number;
 }
 
 function first(v: FieldValue | undefined): string | undefined {
@@ -55,6 +57,23 @@ export function agentFamily(ua: string): string {
   const t = ua.replace(/^\[/, '').trim();
   const end = t.search(/[/\s(]/);
   return (end < 0 ? t : t.slice(0, end)).toLowerCase() || 'none';
+}
+
+/** Kubernetes resources whose creation runs code: pods and the controllers that make them. */
+const WORKLOAD_RESOURCES = new Set(['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs']);
+
+/** Resources a successful CloudTrail call created: instances launched, databases, clusters, functions. */
+function createdBy(api: string, record: Readonly<Record<string, unknown>>): number {
+  if (api === 'RunInstances') {
+    const response = isObject(record['responseElements']) ? record['responseElements'] : undefined;
+    const set = isObject(response?.['instancesSet']) ? response['instancesSet'] : undefined;
+    const items = set?.['items'];
+    if (Array.isArray(items)) return items.length;
+    const request = isObject(record['requestParameters']) ? record['requestParameters'] : undefined;
+    const count = Number(request?.['maxCount'] ?? request?.['minCount'] ?? 1);
+    return Number.isFinite(count) && count > 0 ? count : 1;
+  }
+  return /^(Create(DBInstance|DBCluster|Cluster|Function20150331|Function|Nodegroup|Stack|Instance)s?|StartInstances|RequestSpotInstances|CreateFleet)$/.test(api) ? 1 : 0;
 }
 
 interface ProcessFacts {
@@ -176,9 +195,11 @@ export class Observer {
     const src = read(f['ct.src'], e);
     const api = read(f['ct.name'], e);
     if (src !== undefined && api !== undefined) features.push(['api', `${src.replace('.amazonaws.com', '')}:${api}`]);
-    const extra = isObject(e.payload) && isObject(e.payload['additionalEventData']) ? e.payload['additionalEventData'] : undefined;
+    const payload = isObject(e.payload) ? e.payload : {};
+    const extra = isObject(payload['additionalEventData']) ? payload['additionalEventData'] : undefined;
     const out = extra?.['bytesTransferredOut'];
     const bytes = typeof out === 'number' ? out : typeof out === 'string' ? Number(out) : undefined;
+    const creates = payload['errorCode'] === undefined && api !== undefined ? createdBy(api, payload) : 0;
     return {
       profile: `principal:${arn}`,
       kind: 'principal',
@@ -186,6 +207,7 @@ export class Observer {
       peers: role === undefined ? 'iam-users' : `role:${role}`,
       features,
       ...(bytes !== undefined && Number.isFinite(bytes) && bytes > 0 ? { bytesOut: bytes } : {}),
+      ...(creates > 0 ? { creates } : {}),
     };
   }
 
@@ -208,10 +230,11 @@ export class Observer {
     const api = verb !== undefined && resource !== undefined ? ([['api', `${verb} ${resource}${sub === undefined || sub === '' ? '' : `/${sub}`}`]] as const) : [];
     if (!system) features.push(...api);
     const sa = /^system:serviceaccount:([^:]+):/.exec(user);
+    const creates = !system && verb === 'create' && (sub === undefined || sub === '') && resource !== undefined && WORKLOAD_RESOURCES.has(resource) ? 1 : 0;
     return {
       profile: `k8s:${user}`, kind: 'principal', name: user,
       peers: sa === null ? (user.startsWith('system:node:') ? 'k8s-nodes' : 'k8s-users') : `k8s-sa:${sa[1] as string}`,
-      features, ...(system ? { known: api } : {}),
+      features, ...(system ? { known: api } : {}), ...(creates > 0 ? { creates } : {}),
     };
   }
 }
