@@ -77,8 +77,7 @@ interface Profile {
 }
 
 /** What a principal does per hour that can burst: data moved out, resources created. */
-const SERIES = ['volume', 'creations'] as const;
-type Series = (typeof SERIES)[number];
+type Series = 'volume' | 'creations';
 
 interface HourlySeries {
   /** Hour index → total, the last 14 days. */
