@@ -156,6 +156,26 @@ describe('FeedSet', () => {
     assert.match(s?.error ?? '', /no indicator could be read \(3 bad entries; first, line 1/);
   });
 
+  it('refreshes on a schedule until stopped', async () => {
+    const path = join(dir, 'scheduled.txt');
+    await writeFile(path, 'one.example\n');
+    const set = new FeedSet([{ location: path }]);
+    await set.refresh();
+    let refreshed = 0;
+    const stop = set.schedule(20, () => refreshed++);
+    await writeFile(path, 'one.example\ntwo.example\n');
+    await utimes(path, new Date(), new Date(Date.now() + 10_000));
+    const until = Date.now() + 5000;
+    while (set.index.domain('two.example').length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    stop();
+    assert.equal(set.index.domain('two.example').length, 1);
+    // A refresh already under way when stopped may still finish; none may start after.
+    await new Promise((r) => setTimeout(r, 50));
+    const after = refreshed;
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(refreshed, after, 'no refresh after stop');
+  });
+
   it('reads HTTP feeds with validators, and keeps them on 304 and on errors', async () => {
     const calls: Record<string, string>[] = [];
     const answers = [new Response('evil.example\n', { status: 200, headers: { etag: '"v1"' } }), new Response(null, { status: 304 }), new Response('oops', { status: 503, statusText: 'Service Unavailable' })];
