@@ -1,8 +1,8 @@
 /**
  * Matches events against the indicator index and turns matches into signals with source
  * `intel`: the destination of a connection (address and port), hosts and addresses named in a
- * command line (URLs, `host:port` arguments), the source address of a cloud or Kubernetes API
- * call, and the addresses in Falco alerts. The observables are read through the sources' own
+ * command line (URLs, `host:port` arguments), file hashes Tetragon's LSM hooks measure (IMA), the
+ * source address of a cloud or Kubernetes API call, and the addresses in Falco alerts. The observables are read through the sources' own
  * rule fields (`fd.sip`, `proc.cmdline`, `ct.srcip`, `ka.sourceips`), declared once there.
  */
 
@@ -14,13 +14,14 @@ import type { FieldSpec, FieldValue } from '../lang/index.js';
 import type { RuleSourceSpec } from '../rules/load.js';
 import type { Indicator, IndicatorIndex } from './indicators.js';
 
-type Kind = 'destination' | 'port' | 'command' | 'caller';
+type Kind = 'destination' | 'port' | 'command' | 'caller' | 'file';
 
 const RULES: Readonly<Record<Kind, string>> = {
   destination: 'Connection to an address on a threat feed',
   port: 'Connection to a port on a threat feed',
   command: 'Command line names a host on a threat feed',
   caller: 'API call from an address on a threat feed',
+  file: 'File hash on a threat feed',
 };
 
 const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"|;&<>()]+/gi;
@@ -90,6 +91,10 @@ export class IntelDetector {
     const hits: Hit[] = [];
     switch (e.source) {
       case 'tetragon': {
+        // LSM hooks with IMA measurement carry the file's hash (`sha256:…`).
+        const body = isObject(e.payload) ? e.payload[e.kind] : undefined;
+        const ima = isObject(body) ? body['ima_hash'] : undefined;
+        if (typeof ima === 'string' && ima.includes(':')) add(hits, 'file', ima, index.hash(ima.slice(ima.indexOf(':') + 1)));
         const type = texts(this.#evtType?.extract(e, undefined))[0];
         if (type === 'connect') {
           const port = this.#sport?.extract(e, undefined);

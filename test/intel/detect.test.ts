@@ -15,7 +15,7 @@ import { createRuleSources } from '../../src/rules/sources.js';
 import { PidAllocator, child } from '../../src/sim/benign/runtime.js';
 import { buildEnvironment } from '../../src/sim/model.js';
 import { cloudTrailRecord } from '../../src/sim/records/cloudtrail.js';
-import { mainOf, processExec, tcpConnect } from '../../src/sim/records/tetragon.js';
+import { kprobe, mainOf, processExec, tcpConnect } from '../../src/sim/records/tetragon.js';
 import { builtinDecoders } from '../../src/sources/index.js';
 
 const T = Date.UTC(2026, 10, 2, 10);
@@ -68,6 +68,18 @@ describe('IntelDetector on decoded events', () => {
     const hits = intel.detect(decode(record));
     assert.deepEqual(hits.map((s) => [s.rule, s.priority]), [['API call from an address on a threat feed', 'Critical']]);
     assert.equal(intel.detect(decode({ ...record, sourceIPAddress: '192.0.2.1', eventID: 'x-1' })).length, 0);
+  });
+
+  it('flags a file whose IMA hash, measured by a Tetragon LSM hook, is on a feed', () => {
+    const hash = 'c'.repeat(64);
+    const withHash = new IndicatorIndex([{ type: 'sha256', value: hash, feed: 'cti', confidence: 90, labels: ['miner'], techniques: [] }]);
+    const detector = new IntelDetector({ index: () => withHash, sources: createRuleSources() });
+    const kprobeRecord = kprobe(server, T, 'bprm_check_security', [{ file_arg: { path: '/tmp/kworker' } }], 'file-integrity') as Record<string, Record<string, unknown>>;
+    const lsm = { process_lsm: { ...kprobeRecord['process_kprobe'], ima_hash: `sha256:${hash.toUpperCase()}` }, node_name: kprobeRecord['node_name'], time: kprobeRecord['time'] };
+    const hits = detector.detect(decode(lsm));
+    assert.deepEqual(hits.map((s) => [s.rule, s.priority]), [['File hash on a threat feed', 'Critical']]);
+    const other = { ...lsm, process_lsm: { ...lsm.process_lsm, ima_hash: `sha256:${'d'.repeat(64)}` } };
+    assert.deepEqual(detector.detect(decode(other)), []);
   });
 
   it('gives the same signal ids for the same input', () => {
