@@ -119,6 +119,7 @@ const RULES: Readonly<Record<Feature | Series | 'hour', { workload: string; host
   network: { workload: 'Unseen network', host: 'Unseen network', principal: 'Principal active from an unseen network' },
   agent: { workload: 'Unseen client', host: 'Unseen client', principal: 'Principal using an unseen client' },
   api: { workload: 'First use of an API', host: 'First use of an API', principal: 'First use of an API by principal' },
+  resource: { workload: 'New resource', host: 'New resource', principal: 'Principal touched a resource it never used' },
   volume: { workload: 'Data volume above baseline', host: 'Data volume above baseline', principal: "Data volume far above the principal's baseline" },
   creations: { workload: 'Burst of resource creation', host: 'Burst of resource creation', principal: 'Burst of resource creation by principal' },
   hour: { workload: 'Unusual hour', host: 'Unusual hour', principal: 'Principal active at an unusual hour' },

@@ -10,7 +10,7 @@ import { isObject } from '../core/json.js';
 import type { FieldSpec, FieldValue } from '../lang/index.js';
 import type { RuleSourceSpec } from '../rules/load.js';
 
-export const FEATURES = ['exec', 'lineage', 'destination', 'uid', 'network', 'agent', 'api'] as const;
+export const FEATURES = ['exec', 'lineage', 'destination', 'uid', 'network', 'agent', 'api', 'resource'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export interface Observation {
@@ -76,6 +76,25 @@ function createdBy(api: string, record: Readonly<Record<string, unknown>>): numb
   return /^(Create(DBInstance|DBCluster|Cluster|Function20150331|Function|Nodegroup|Stack|Instance)s?|StartInstances|RequestSpotInstances|CreateFleet)$/.test(api) ? 1 : 0;
 }
 
+/**
+ * What a CloudTrail call touched, at the level a principal's habits live at: buckets (not
+ * objects), and the ARNs of other resources it names.
+ */
+function resourcesOf(record: Readonly<Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  const request = isObject(record['requestParameters']) ? record['requestParameters'] : undefined;
+  const bucket = request?.['bucketName'];
+  if (typeof bucket === 'string' && bucket !== '') out.push(`s3:${bucket}`);
+  const resources = record['resources'];
+  if (Array.isArray(resources)) {
+    for (const r of resources) {
+      if (!isObject(r) || typeof r['ARN'] !== 'string' || r['type'] === 'AWS::S3::Object' || r['type'] === 'AWS::S3::Bucket') continue;
+      if (out.length < 8) out.push(r['ARN']);
+    }
+  }
+  return out;
+}
+
 interface ProcessFacts {
   readonly profile: string;
   readonly kind: 'workload' | 'host';
@@ -89,7 +108,7 @@ const MAX_CACHED_PROCESSES = 50_000;
 /** The fields an observation reads, resolved once. */
 const SYSCALL = ['container.id', 'evt.hostname', 'container.image.repository', 'k8s.ns.name', 'proc.exepath', 'proc.pname', 'user.uid', 'evt.type', 'fd.sip', 'fd.sport'] as const;
 const CLOUD = ['ct.user.arn', 'ct.srcip', 'ct.useragent', 'ct.src', 'ct.name'] as const;
-const AUDIT = ['ka.user.name', 'ka.sourceips', 'ka.useragent', 'ka.verb', 'ka.target.resource', 'ka.target.subresource'] as const;
+const AUDIT = ['ka.user.name', 'ka.sourceips', 'ka.useragent', 'ka.verb', 'ka.target.resource', 'ka.target.subresource', 'ka.target.namespace'] as const;
 
 type Fields<K extends string> = Readonly<Record<K, FieldSpec<VigilEvent> | undefined>>;
 
@@ -196,6 +215,7 @@ export class Observer {
     const api = read(f['ct.name'], e);
     if (src !== undefined && api !== undefined) features.push(['api', `${src.replace('.amazonaws.com', '')}:${api}`]);
     const payload = isObject(e.payload) ? e.payload : {};
+    for (const r of resourcesOf(payload)) features.push(['resource', r]);
     const extra = isObject(payload['additionalEventData']) ? payload['additionalEventData'] : undefined;
     const out = extra?.['bytesTransferredOut'];
     const bytes = typeof out === 'number' ? out : typeof out === 'string' ? Number(out) : undefined;
@@ -228,7 +248,11 @@ export class Observer {
     // never news. Where they call from, and with what client, still is.
     const system = user.startsWith('system:') && !user.startsWith('system:serviceaccount:') && !user.startsWith('system:anonymous');
     const api = verb !== undefined && resource !== undefined ? ([['api', `${verb} ${resource}${sub === undefined || sub === '' ? '' : `/${sub}`}`]] as const) : [];
-    if (!system) features.push(...api);
+    if (!system) {
+      features.push(...api);
+      const ns = read(f['ka.target.namespace'], e);
+      if (ns !== undefined && ns !== '') features.push(['resource', `namespace:${ns}`]);
+    }
     const sa = /^system:serviceaccount:([^:]+):/.exec(user);
     const creates = !system && verb === 'create' && (sub === undefined || sub === '') && resource !== undefined && WORKLOAD_RESOURCES.has(resource) ? 1 : 0;
     return {
