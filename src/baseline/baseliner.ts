@@ -18,6 +18,8 @@
 import type { VigilEvent } from '../core/event.js';
 import { stableId } from '../core/hash.js';
 import type { AnomalyDetail, Priority, Signal } from '../core/signal.js';
+import { CMDLINE_THRESHOLD, cmdlineScore } from './cmdline.js';
+import { CMDLINE_WEIGHTS } from './cmdline-weights.js';
 import { FeatureSet, type FeatureSetJson } from './features.js';
 import type { Feature, Observation } from './observe.js';
 
@@ -74,10 +76,13 @@ interface Profile {
   hours: number[];
   /** Hourly totals: bytes out, resources created. */
   readonly series: Record<Series, HourlySeries>;
+  /** Command lines already reported by the command-line model (a young profile's). */
+  readonly cmdlines: Set<string>;
 }
 
 /** What a principal does per hour that can burst: data moved out, resources created. */
 type Series = 'volume' | 'creations';
+type Reported = Feature | Series | 'hour' | 'cmdline';
 
 interface HourlySeries {
   /** Hour index → total, the last 14 days. */
@@ -111,7 +116,7 @@ export interface BaselineJson {
   }[];
 }
 
-const RULES: Readonly<Record<Feature | Series | 'hour', { workload: string; host: string; principal: string }>> = {
+const RULES: Readonly<Record<Reported, { workload: string; host: string; principal: string }>> = {
   exec: { workload: 'New executable in workload', host: 'New executable on host', principal: 'New executable' },
   lineage: { workload: 'New process lineage in workload', host: 'New process lineage on host', principal: 'New process lineage' },
   destination: { workload: 'New outbound destination for workload', host: 'New outbound destination for host', principal: 'New outbound destination' },
@@ -123,9 +128,10 @@ const RULES: Readonly<Record<Feature | Series | 'hour', { workload: string; host
   volume: { workload: 'Data volume above baseline', host: 'Data volume above baseline', principal: "Data volume far above the principal's baseline" },
   creations: { workload: 'Burst of resource creation', host: 'Burst of resource creation', principal: 'Burst of resource creation by principal' },
   hour: { workload: 'Unusual hour', host: 'Unusual hour', principal: 'Principal active at an unusual hour' },
+  cmdline: { workload: 'Command line resembles attack tooling', host: 'Command line resembles attack tooling', principal: 'Command line resembles attack tooling' },
 };
 
-const TECHNIQUES: Readonly<Partial<Record<Feature | Series | 'hour', readonly string[]>>> = {
+const TECHNIQUES: Readonly<Partial<Record<Reported, readonly string[]>>> = {
   network: ['T1078'],
   agent: ['T1078'],
   hour: ['T1078'],
@@ -228,6 +234,15 @@ export class Baseliner {
       const baseline = `first time in ${duration(t - p.firstMs)} of history (${p.events} events), nothing new for ${duration(t - p.lastNewMs)}; ${having} of ${of} peers have shown it`;
       out.push(this.#signal(e, p, feature, value, score, baseline, `${p.name}: ${feature} ${value} for the first time`));
     }
+    // Too young to judge novelty (a workload just created): what the command line looks like.
+    if (!mature && o.cmdline !== undefined && !p.cmdlines.has(o.cmdline) && !this.#known.has(`${p.key}\u0000cmdline\u0000${o.cmdline}`)) {
+      const score = cmdlineScore(CMDLINE_WEIGHTS, o.cmdline);
+      if (score >= CMDLINE_THRESHOLD) {
+        // Once per profile: the same command on every node of a DaemonSet is one finding.
+        if (p.cmdlines.size < 64) p.cmdlines.add(o.cmdline);
+        out.push(this.#signal(e, p, 'cmdline', o.cmdline, score, `a profile of ${p.events} events over ${duration(t - p.firstMs)}, too young to judge; the command-line model scores it ${score.toFixed(2)}`, `${p.name}: ${o.cmdline.slice(0, 160)} looks like attack tooling`));
+      }
+    }
     if (p.kind === 'principal' && mature) {
       const hourSignal = this.#hour(e, p, t);
       if (hourSignal !== undefined) out.push(hourSignal);
@@ -274,6 +289,7 @@ export class Baseliner {
         key: o.profile, kind: o.kind, name: o.name, peers: o.peers, firstMs: t, lastMs: t, events: 0, lastNewMs: t, lastForgetMs: t, movedMs: t,
         features: new Map(), hours: [],
         series: { volume: emptySeries(this.#allowances.get(`${o.profile}\u0000volume`)), creations: emptySeries(this.#allowances.get(`${o.profile}\u0000creations`)) },
+        cmdlines: new Set(),
       };
       this.#add(p);
     } else if (t - p.movedMs > 60_000) {
@@ -359,7 +375,7 @@ export class Baseliner {
     return this.#signal(e, p, series, String(total), score, `${show(total)} this hour, ${ratio} over ${history.length} h`, `${p.name}: ${what}, ${ratio}`);
   }
 
-  #signal(e: VigilEvent, p: Profile, feature: Feature | Series | 'hour', value: string, score: number, baseline: string, text: string): Signal {
+  #signal(e: VigilEvent, p: Profile, feature: Reported, value: string, score: number, baseline: string, text: string): Signal {
     const rule = RULES[feature][p.kind];
     const anomaly: AnomalyDetail = { profile: p.key, feature, value, score: Math.round(score * 100) / 100, baseline };
     const priority: Priority = score >= 0.8 || feature === 'volume' || feature === 'creations' ? 'Warning' : 'Notice';
@@ -414,6 +430,7 @@ export class Baseliner {
           volume: { hours: new Map(s.series.volume.hours), reported: s.series.volume.reported, allowance: s.series.volume.allowance },
           creations: { hours: new Map(s.series.creations.hours), reported: s.series.creations.reported, allowance: s.series.creations.allowance },
         },
+        cmdlines: new Set(),
       });
     }
   }

@@ -31,6 +31,8 @@ export interface Observation {
   readonly bytesOut?: number;
   /** Resources the call created (instances launched, pods and workloads created). */
   readonly creates?: number;
+  /** A process start's command line, for the command-line model. */
+  readonly cmdline?: string;
 }
 
 function first(v: FieldValue | undefined): string | undefined {
@@ -106,7 +108,7 @@ interface ProcessFacts {
 const MAX_CACHED_PROCESSES = 50_000;
 
 /** The fields an observation reads, resolved once. */
-const SYSCALL = ['container.id', 'evt.hostname', 'container.image.repository', 'k8s.ns.name', 'proc.exepath', 'proc.pname', 'user.uid', 'evt.type', 'fd.sip', 'fd.sport'] as const;
+const SYSCALL = ['container.id', 'evt.hostname', 'container.image.repository', 'k8s.ns.name', 'proc.exepath', 'proc.pname', 'proc.cmdline', 'user.uid', 'evt.type', 'fd.sip', 'fd.sport'] as const;
 const CLOUD = ['ct.user.arn', 'ct.srcip', 'ct.useragent', 'ct.src', 'ct.name'] as const;
 const AUDIT = ['ka.user.name', 'ka.sourceips', 'ka.useragent', 'ka.verb', 'ka.target.resource', 'ka.target.subresource', 'ka.target.namespace'] as const;
 
@@ -151,7 +153,10 @@ export class Observer {
     const p = this.#process(e);
     if (p === undefined) return undefined;
     const type = read(f['evt.type'], e);
-    if (type === 'execve' || type === 'execveat') return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features: p.process };
+    if (type === 'execve' || type === 'execveat') {
+      const cmdline = read(f['proc.cmdline'], e);
+      return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features: p.process, ...(cmdline === undefined ? {} : { cmdline }) };
+    }
     const features: (readonly [Feature, string])[] = [];
     if (type === 'connect') {
       const ip = read(f['fd.sip'], e);
