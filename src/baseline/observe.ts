@@ -5,6 +5,7 @@
  * rule fields, so `proc.exepath` here is `proc.exepath` in rules.
  */
 
+import { isPrivateIpv4 } from '../lang/ip.js';
 import type { VigilEvent } from '../core/event.js';
 import { isObject } from '../core/json.js';
 import type { FieldSpec, FieldValue } from '../lang/index.js';
@@ -49,10 +50,6 @@ export function networkOf(ip: string): string {
   return ip;
 }
 
-function isPrivateV4(ip: string): boolean {
-  const [a = 0, b = 0] = ip.split('.').map(Number);
-  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
-}
 
 /** The client family of a user agent: `aws-cli/2.17 …` → `aws-cli`, `[Boto3/1.34 …]` → `boto3`. */
 export function agentFamily(ua: string): string {
@@ -161,7 +158,7 @@ export class Observer {
     if (type === 'connect') {
       const ip = read(f['fd.sip'], e);
       const port = read(f['fd.sport'], e);
-      if (ip !== undefined && port !== undefined) features.push(['destination', isPrivateV4(ip) ? `${ip}:${port}` : `${networkOf(ip)}:${port}`]);
+      if (ip !== undefined && port !== undefined) features.push(['destination', isPrivateIpv4(ip) ? `${ip}:${port}` : `${networkOf(ip)}:${port}`]);
     }
     return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features, known: p.process };
   }

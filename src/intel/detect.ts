@@ -6,6 +6,7 @@
  * rule fields (`fd.sip`, `proc.cmdline`, `ct.srcip`, `ka.sourceips`), declared once there.
  */
 
+import { isPrivateIpv4 } from '../lang/ip.js';
 import type { VigilEvent } from '../core/event.js';
 import { stableId } from '../core/hash.js';
 import { isObject } from '../core/json.js';
@@ -28,11 +29,6 @@ const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"|;&<>()]+/gi;
 /** Bare hosts and addresses in arguments: `pool.example.com:4444`, `-o 198.51.100.7`. */
 const HOST_IN_TEXT = /(?:^|[\s'"=@,])((?:\d{1,3}\.){3}\d{1,3}|(?:[a-z0-9_-]+\.)+[a-z][a-z0-9-]+)(?::(\d{1,5}))?(?=$|[\s'"/,;|&])/gi;
 
-/** Private, loopback and link-local IPv4 ranges, where a port alone says nothing. */
-function isPrivateV4(ip: string): boolean {
-  const [a = 0, b = 0] = ip.split('.').map(Number);
-  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
-}
 
 function priorityOf(confidence: number): Priority {
   return confidence >= 85 ? 'Critical' : confidence >= 60 ? 'Warning' : 'Notice';
@@ -125,7 +121,7 @@ export class IntelDetector {
   #destination(hits: Hit[], index: IndicatorIndex, ip: string | undefined, port: number | undefined): void {
     if (ip === undefined) return;
     add(hits, 'destination', ip, index.address(ip));
-    if (port !== undefined && !isPrivateV4(ip)) add(hits, 'port', `${ip}:${port}`, index.port(port));
+    if (port !== undefined && !isPrivateIpv4(ip)) add(hits, 'port', `${ip}:${port}`, index.port(port));
   }
 
   #command(hits: Hit[], index: IndicatorIndex, line: string | undefined): void {

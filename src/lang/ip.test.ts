@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inCidr, ipKey, parseCidr, parseIp } from './ip.js';
+import { inCidr, ipKey, isPrivateIpv4, parseCidr, parseIp } from './ip.js';
 
 const key = (t: string) => {
   const ip = parseIp(t);
@@ -27,5 +27,12 @@ describe('IP addresses and networks', () => {
     assert.equal(inCidr(parseIp('::1') as never, parseCidr('0.0.0.0/0') as never), false, 'families never mix');
     assert.equal(parseCidr('10.0.0.0/33'), undefined);
     assert.equal(parseCidr('10.0.0.0'), undefined);
+  });
+});
+
+describe('isPrivateIpv4', () => {
+  it('knows private, loopback, link-local and CGNAT ranges, and nothing else', () => {
+    for (const ip of ['10.1.2.3', '127.0.0.1', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '100.127.255.255']) assert.equal(isPrivateIpv4(ip), true, ip);
+    for (const ip of ['172.32.0.1', '172.15.0.1', '8.8.8.8', '198.51.100.23', '100.128.0.1', '192.169.0.1', 'not-an-ip', '2001:db8::1']) assert.equal(isPrivateIpv4(ip), false, ip);
   });
 });

@@ -126,3 +126,15 @@ export function keyInCidr(key: AddressKey, net: Cidr): boolean {
   if (net.family !== 6) return false;
   return inCidr({ family: 6, value: BigInt(`0x${key.slice(2)}`) }, net);
 }
+
+/**
+ * Whether a dotted IPv4 address is private, loopback, link-local or carrier-grade NAT: places
+ * where a destination port or a network says little about who is there.
+ */
+export function isPrivateIpv4(text: string): boolean {
+  const v = parseIpv4(text);
+  if (v === undefined) return false;
+  const a = Math.floor(v / 16777216);
+  const b = Math.floor(v / 65536) % 256;
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}

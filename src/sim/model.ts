@@ -297,3 +297,16 @@ export function buildEnvironment(random: Random, options: EnvironmentOptions): E
     snapshots: ['orders-prod-2026-11-01', 'payments-prod-2026-11-01'],
   };
 }
+
+/** An AWS principal of the environment by name (user name or session name), or throws: scenarios name real principals. */
+export function principalNamed(env: Environment, name: string): AwsPrincipal {
+  const p = env.awsPrincipals.find((x) => x.name === name);
+  if (p === undefined) throw new Error(`scenario needs AWS principal ${name}, which the environment lacks`);
+  return p;
+}
+
+/** A bucket of the environment, or throws. */
+export function bucketNamed(env: Environment, name: string): string {
+  if (!env.buckets.includes(name)) throw new Error(`scenario needs bucket ${name}, which the environment lacks`);
+  return name;
+}

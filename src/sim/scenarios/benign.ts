@@ -2,7 +2,7 @@
 
 import type { Random } from '../../core/random.js';
 import { instanceSession } from '../benign/aws.js';
-import type { AwsPrincipal, Environment, K8sIdentity, Node, Pod, Workload } from '../model.js';
+import { principalNamed, type AwsPrincipal, type Environment, type K8sIdentity, type Node, type Pod, type Workload } from '../model.js';
 import { cloudTrailRecord, s3ObjectCall, type ApiCall } from '../records/cloudtrail.js';
 import { execIdOf, mainOf, processExec, processExit, shimOf, type SimProcess } from '../records/tetragon.js';
 import { officeTime, type BenignScenario } from '../scenario.js';
@@ -42,11 +42,6 @@ const adminExec: BenignScenario = {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces.
 
-function principalNamed(env: Environment, name: string): AwsPrincipal {
-  const p = env.awsPrincipals.find((x) => x.name === name);
-  if (p === undefined) throw new Error(`scenario needs AWS principal ${name}, which the environment lacks`);
-  return p;
-}
 
 /** The `hour`:`minute` UTC nearest to `ms` (the day before, the same day or the day after). */
 function nearestUtc(ms: number, hour: number, minute = 0): number {

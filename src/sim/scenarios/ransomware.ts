@@ -7,21 +7,11 @@
 import type { Random } from '../../core/random.js';
 import type { AttackScenario } from '../scenario.js';
 import { Script } from '../script.js';
-import type { AwsPrincipal, Environment, K8sIdentity } from '../model.js';
+import { bucketNamed, principalNamed, type AwsPrincipal, type Environment, type K8sIdentity } from '../model.js';
 import { cloudTrailRecord, s3ObjectCall, type ApiCall } from '../records/cloudtrail.js';
 import { shimOf } from '../records/tetragon.js';
 
-/** An AWS principal of the environment by name (user name or session name), or throws. */
-function principalNamed(env: Environment, name: string): AwsPrincipal {
-  const p = env.awsPrincipals.find((x) => x.name === name);
-  if (p === undefined) throw new Error(`scenario needs AWS principal ${name}, which the environment lacks`);
-  return p;
-}
 
-function bucketNamed(env: Environment, name: string): string {
-  if (!env.buckets.includes(name)) throw new Error(`scenario needs bucket ${name}, which the environment lacks`);
-  return name;
-}
 
 /** A call on a bucket (versioning, lifecycle, listings), with S3's additionalEventData. */
 function bucketCall(env: Environment, name: string, bucket: string, params: Record<string, unknown> = {}, extra: Partial<ApiCall> = {}): ApiCall {
