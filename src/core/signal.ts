@@ -49,6 +49,21 @@ export interface Signal {
   readonly evidence?: unknown;
   /** For behavioural signals: what was new or unusual, against which baseline, and how much. */
   readonly anomaly?: AnomalyDetail;
+  /** For threat-intelligence signals: the indicator matched and where it comes from. */
+  readonly intel?: IntelDetail;
+}
+
+/** The indicator an `intel` signal matched. */
+export interface IntelDetail {
+  /** What in the event matched: an address, `address:port`, a host, a URL, a hash. */
+  readonly observable: string;
+  readonly type: string;
+  readonly value: string;
+  readonly feed: string;
+  /** 0–100. */
+  readonly confidence: number;
+  readonly labels: readonly string[];
+  readonly description?: string;
 }
 
 /** What a behavioural (`anomaly`) signal measured; also what an analyst's feedback names. */

@@ -158,6 +158,7 @@ export class IntelDetector {
       eventId: e.id,
       output: `${observable} matches ${i.type} ${i.value} on feed ${i.feed} (confidence ${i.confidence}${labels})${i.description === undefined ? '' : `: ${i.description}`}`,
       evidence: e.payload,
+      intel: { observable, type: i.type, value: i.value, feed: i.feed, confidence: i.confidence, labels: i.labels, ...(i.description === undefined ? {} : { description: i.description }) },
     };
   }
 }

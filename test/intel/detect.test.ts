@@ -110,7 +110,9 @@ describe('vigil analyze with threat intelligence', () => {
     await writeFile(feed, 'indicator,confidence,labels\n198.51.100.23,90,c2\n');
     const io = memoryIo();
     assert.equal(await main(['analyze', '--output', 'json', '--intel', feed, input], io), 0, io.stderr());
-    const report = JSON.parse(io.stdout()) as { signals: { rule: string; source: string; output?: string }[] };
+    const report = JSON.parse(io.stdout()) as { signals: { rule: string; source: string; output?: string; intel?: { feed: string; type: string; value: string; confidence: number; labels: string[] } }[] };
+    const fromCsv = report.signals.find((s) => s.intel?.feed === 'cti.csv');
+    assert.deepEqual(fromCsv?.intel, { observable: '198.51.100.23', type: 'ip', value: '198.51.100.23', feed: 'cti.csv', confidence: 90, labels: ['c2'] });
     const intelSignals = report.signals.filter((s) => s.source === 'intel');
     assert.deepEqual(intelSignals.map((s) => s.output?.replace(/ \(confidence.*$/, '')).sort(), [
       '198.51.100.23 matches ip 198.51.100.23 on feed cti.csv',

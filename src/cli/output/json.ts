@@ -23,6 +23,7 @@ export function signalOut(s: Signal): Record<string, unknown> {
     ...(s.output === undefined ? {} : { output: s.output }),
     ...(s.evidence === undefined ? {} : { evidence: s.evidence }),
     ...(s.anomaly === undefined ? {} : { score: s.anomaly.score, baseline: s.anomaly.baseline, anomaly: s.anomaly }),
+    ...(s.intel === undefined ? {} : { intel: s.intel }),
   };
 }
 
