@@ -1,4 +1,6 @@
 import { EntitySet, entityKey, type Entity, type Relation } from '../../core/entity.js';
+import { isObject } from '../../core/json.js';
+import { MAX_ANCESTORS } from './constants.js';
 import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import { addNode, addPlacement, addRelative, processEntity } from './entities.js';
 import { placementAdds, type Placement, type ProcessFacts } from './process-fields.js';
@@ -56,6 +58,29 @@ function withoutNodePlacement(relations: readonly Relation[], moved: ReadonlySet
   return relations.filter((r) => !(r.kind === 'runs-in' && moved.has(r.from) && r.to.startsWith('node:')));
 }
 
+function hasBinary(o: unknown): boolean {
+  return isObject(o) && typeof o['binary'] === 'string' && o['binary'] !== '';
+}
+
+/**
+ * Whether the record already names all that enrichment could add apart from the placement: its
+ * node, a parent object, and the binary of every process it names (the subject, the parent, the
+ * ancestors the decoder reads). Then its entities have nothing to gain from the table.
+ */
+function namesEverything(event: VigilEvent): boolean {
+  const payload = event.payload;
+  if (!isObject(payload)) return false;
+  const node = payload['node_name'];
+  if (typeof node !== 'string' || node === '') return false;
+  const body = payload[event.kind];
+  if (!isObject(body) || !hasBinary(body['process']) || !hasBinary(body['parent'])) return false;
+  const ancestors = body['ancestors'];
+  if (Array.isArray(ancestors)) {
+    for (let i = 0; i < ancestors.length && i < MAX_ANCESTORS; i++) if (isObject(ancestors[i]) && !hasBinary(ancestors[i])) return false;
+  }
+  return true;
+}
+
 /**
  * Adds to an event what the table knows about its subject and the event lacks: the container,
  * pod, namespace and image it runs in (its own or inherited from an ancestor), its node, the
@@ -65,10 +90,13 @@ function withoutNodePlacement(relations: readonly Relation[], moved: ReadonlySet
 export function enrichEvent(event: VigilEvent, tree: ProcessLookup, subject: ProcessFacts): VigilEvent {
   const execId = subject.execId;
   if (execId === undefined) return event;
-  const rec = tree.get(execId);
-  const subjectKey = entityKey({ type: 'process', id: execId });
   const known = tree.placementOf(execId);
   const place = placementAdds(known, subject.placement) ? known : undefined;
+  // The common case, decided from the record itself so the event's entities are not extracted:
+  // they are extracted on first read, and most events are never read for them.
+  if (place === undefined && namesEverything(event)) return event;
+  const rec = tree.get(execId);
+  const subjectKey = entityKey({ type: 'process', id: execId });
   const nodeEntity = event.entities.find((e) => e.type === 'node');
   const addNodeName = nodeEntity === undefined ? rec?.node : undefined;
   const hasParent = event.relations.some((r) => r.from === subjectKey && r.kind === 'child-of');

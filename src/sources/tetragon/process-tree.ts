@@ -171,6 +171,15 @@ export class ProcessTree implements SourceState {
     if (f.execId === undefined) return;
     const old = this.#procs.get(f.execId);
     if (old !== undefined) this.#procs.delete(f.execId);
+    if (old !== undefined && tells(f, old, parentHint, node, cluster) === false) {
+      // Most sightings repeat what is known (a process's file and network events): only the
+      // times and the recency order change, and nothing is allocated.
+      if (t < old.firstSeenMs) old.firstSeenMs = t;
+      if (t > old.lastSeenMs) old.lastSeenMs = t;
+      this.#procs.set(f.execId, old);
+      this.#touchContainer(old.placement?.containerId);
+      return;
+    }
     // A later sighting's values win; what it omits (field filters, sparse parents) is kept.
     const rec: Mutable<ProcessRecord> = {
       execId: f.execId,
@@ -192,6 +201,15 @@ export class ProcessTree implements SourceState {
     this.#procs.set(f.execId, rec);
     if (this.#procs.size > this.#max) this.#evictOldest();
     this.#rememberContainer(rec.placement);
+  }
+
+  /** Keeps a remembered container recent without re-merging what it knows. */
+  #touchContainer(id: string | undefined): void {
+    if (id === undefined) return;
+    const known = this.#containers.get(id);
+    if (known === undefined) return;
+    this.#containers.delete(id);
+    this.#containers.set(id, known);
   }
 
   #rememberContainer(p: Placement | undefined): void {
@@ -236,4 +254,29 @@ export class ProcessTree implements SourceState {
 /** A fresh, empty process table (one per run). */
 export function createProcessTree(options?: ProcessTreeOptions): ProcessTree {
   return new ProcessTree(options);
+}
+
+function agrees<T>(seen: T | undefined, known: T | undefined): boolean {
+  return seen === undefined || seen === known;
+}
+
+/**
+ * Whether a sighting would change what is known of a process (the merge in `#learn` would give
+ * another record): a value it states that differs, a parent it names for the first time, a
+ * placement fact it adds.
+ */
+function tells(f: ProcessFacts, old: ProcessRecord, parentHint: string | undefined, node: string | undefined, cluster: string | undefined): boolean {
+  if (!agrees(f.pid, old.pid) || !agrees(f.uid, old.uid) || !agrees(f.userName, old.userName) || !agrees(f.binary, old.binary)) return true;
+  if (!agrees(f.arguments, old.arguments) || !agrees(f.cwd, old.cwd) || !agrees(f.startTime, old.startTime)) return true;
+  if (!agrees(f.parentExecId, old.parentExecId) || (old.parentExecId === undefined && (f.parentExecId ?? parentHint) !== undefined)) return true;
+  if (!agrees(node, old.node) || !agrees(cluster, old.cluster)) return true;
+  const p = f.placement;
+  if (p === undefined) return false;
+  const o = old.placement;
+  if (o === undefined) return true;
+  return !(
+    agrees(p.containerId, o.containerId) && agrees(p.containerFullId, o.containerFullId) && agrees(p.containerName, o.containerName) &&
+    agrees(p.podName, o.podName) && agrees(p.namespace, o.namespace) && agrees(p.podUid, o.podUid) && agrees(p.workload, o.workload) &&
+    agrees(p.workloadKind, o.workloadKind) && agrees(p.image, o.image) && agrees(p.imageDigest, o.imageDigest)
+  );
 }
