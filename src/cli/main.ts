@@ -80,7 +80,7 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     .argument('[target]', 'what to measure: pipeline, decode or rules', 'pipeline')
     .option('--json', 'print the figures as JSON')
     .option('--records <n>', 'records in the generated workload (pipeline: 300000, simulated to a temporary folder; decode, rules: 30000)')
-    .option('--rounds <n>', 'timed rounds (the best is kept)', '25')
+    .option('--rounds <n>', 'timed rounds, the best kept (pipeline: 3, each pass over the files once per round; decode, rules: 25)')
     .option('--input <path...>', 'pipeline, decode: measure over these files (pipeline: folders too, e.g. a vigil simulate telemetry/ folder) instead of a generated workload')
     .option('--syscall-rules <path...>', 'rules: syscall rule files (default: the official Falco rules when present)')
     .option('--k8s-rules <path...>', 'rules: k8s_audit rule files (default: the official k8saudit rules when present)')

@@ -66,7 +66,7 @@ function table(r: PipelineBenchResult): string {
   ].join('\n');
 }
 
-export async function benchPipelineCommand(opts: { json?: boolean; input?: string[] }, records: number, io: CliIo): Promise<number> {
+export async function benchPipelineCommand(opts: { json?: boolean; input?: string[] }, records: number, rounds: number, io: CliIo): Promise<number> {
   const read = await readRuleFiles([DEFAULT_RULES_DIR]);
   const feeds = new FeedSet(DEFAULT_FEEDS);
   await feeds.refresh();
@@ -83,8 +83,9 @@ export async function benchPipelineCommand(opts: { json?: boolean; input?: strin
       await simulate(dir, { seed: 1, startMs, durationMs, rate: GENERATED_RATE, scenarios: scenarios.slice(0, Math.max(0, Math.floor(durationMs / (30 * 60_000)))) });
       inputs = [join(dir, TELEMETRY_DIR)];
     }
-    if (opts.json !== true) io.err('bench: four passes over the files (ceiling, decode, signals, pipeline), one core…\n');
+    if (opts.json !== true) io.err(`bench: four passes over the files (ceiling, decode, signals, pipeline), ${rounds} round(s), the fastest of each kept, one core…\n`);
     const r = await benchPipeline(inputs, {
+      rounds,
       makeDetector: () => {
         const tree = createProcessTree();
         const sources = createRuleSources({ ancestry: tree });

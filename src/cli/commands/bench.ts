@@ -11,7 +11,7 @@ const TARGETS = ['pipeline', 'decode', 'rules'];
 export interface BenchOptions {
   json?: boolean;
   records?: string;
-  rounds: string;
+  rounds?: string;
   input?: string[];
   syscallRules?: string[];
   k8sRules?: string[];
@@ -24,13 +24,14 @@ export async function benchCommand(target: string, opts: BenchOptions, io: CliIo
   }
   // The pipeline streams files, so its default workload is ten times the in-memory ones'.
   const records = Number(opts.records ?? (target === 'pipeline' ? '300000' : '30000'));
-  const rounds = Number(opts.rounds);
+  // The pipeline streams its files once per pass and round, so it takes fewer rounds by default.
+  const rounds = Number(opts.rounds ?? (target === 'pipeline' ? '3' : '25'));
   if (!Number.isInteger(records) || records < 1 || !Number.isInteger(rounds) || rounds < 1) {
     io.err('vigil bench: --records and --rounds must be positive integers\n');
     return 2;
   }
   if (target === 'rules') return benchRulesCommand(opts, records, rounds, io);
-  if (target === 'pipeline') return benchPipelineCommand(opts, records, io);
+  if (target === 'pipeline') return benchPipelineCommand(opts, records, rounds, io);
   let lines: string[];
   let streams: string[];
   try {

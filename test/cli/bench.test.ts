@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { memoryIo } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+describe('vigil bench (pipeline)', () => {
+  it('prints the figures the issue tracker quotes, consistent with each other', async () => {
+    const io = memoryIo();
+    assert.equal(await main(['bench', '--json', '--records', '3000', '--rounds', '1'], io), 0, io.stderr());
+    const r = JSON.parse(io.stdout()) as Record<string, number | string>;
+    for (const k of ['ceiling_eps', 'decode_eps', 'signals_eps', 'pipeline_eps', 'ratio_to_parse_ceiling', 'p50_latency_us', 'p99_latency_us', 'peak_rss_mb', 'correlation_state_size', 'records', 'events']) {
+      assert.equal(typeof r[k], 'number', k);
+    }
+    assert.ok((r['records'] as number) >= 3000);
+    assert.equal(r['events'], r['records']);
+    assert.ok((r['ceiling_eps'] as number) > 0 && (r['pipeline_eps'] as number) > 0);
+    // Both figures are rounded in the output, so the ratio agrees to within rounding.
+    assert.ok(Math.abs((r['ratio_to_parse_ceiling'] as number) - (r['pipeline_eps'] as number) / (r['ceiling_eps'] as number)) < 0.002);
+    assert.ok((r['p50_latency_us'] as number) <= (r['p99_latency_us'] as number));
+    assert.equal(r['correlation'], 'pending');
+  });
+
+  it('refuses bad numbers and unreadable input', async () => {
+    const io = memoryIo();
+    assert.equal(await main(['bench', '--rounds', '0'], io), 2);
+    assert.match(io.stderr(), /--records and --rounds must be positive integers/);
+    const missing = memoryIo();
+    assert.equal(await main(['bench', '--input', '/nonexistent/vigil-bench-input'], missing), 1);
+    assert.match(missing.stderr(), /vigil bench: cannot read/);
+  });
+});
