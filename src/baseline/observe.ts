@@ -9,7 +9,7 @@ import { isPrivateIpv4 } from '../lang/ip.js';
 import type { VigilEvent } from '../core/event.js';
 import { isObject } from '../core/json.js';
 import type { FieldSpec, FieldValue } from '../lang/index.js';
-import type { RuleSourceSpec } from '../rules/load.js';
+import { sourceField, type RuleSourceSpec } from '../rules/load.js';
 
 export const FEATURES = ['exec', 'lineage', 'destination', 'uid', 'network', 'agent', 'api', 'resource'] as const;
 export type Feature = (typeof FEATURES)[number];
@@ -112,8 +112,7 @@ const AUDIT = ['ka.user.name', 'ka.sourceips', 'ka.useragent', 'ka.verb', 'ka.ta
 type Fields<K extends string> = Readonly<Record<K, FieldSpec<VigilEvent> | undefined>>;
 
 function resolve<K extends string>(sources: readonly RuleSourceSpec<VigilEvent>[], source: string, names: readonly K[]): Fields<K> {
-  const fields = new Map((sources.find((s) => s.name === source)?.fields ?? []).map((f) => [f.name, f]));
-  return Object.fromEntries(names.map((n) => [n, fields.get(n)])) as Record<K, FieldSpec<VigilEvent> | undefined>;
+  return Object.fromEntries(names.map((n) => [n, sourceField(sources, source, n)])) as Record<K, FieldSpec<VigilEvent> | undefined>;
 }
 
 function read(spec: FieldSpec<VigilEvent> | undefined, e: VigilEvent): string | undefined {

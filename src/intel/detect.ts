@@ -12,7 +12,7 @@ import { stableId } from '../core/hash.js';
 import { isObject } from '../core/json.js';
 import type { Priority, Signal } from '../core/signal.js';
 import type { FieldSpec, FieldValue } from '../lang/index.js';
-import type { RuleSourceSpec } from '../rules/load.js';
+import { sourceField, type RuleSourceSpec } from '../rules/load.js';
 import type { Indicator, IndicatorIndex } from './indicators.js';
 
 type Kind = 'destination' | 'port' | 'command' | 'caller' | 'file';
@@ -53,10 +53,6 @@ interface Hit {
   readonly indicator: Indicator;
 }
 
-function fieldOf(sources: readonly RuleSourceSpec<VigilEvent>[], source: string, name: string): FieldSpec<VigilEvent> | undefined {
-  return sources.find((s) => s.name === source)?.fields.find((f) => f.name === name);
-}
-
 function add(hits: Hit[], kind: Kind, observable: string, found: readonly Indicator[]): void {
   for (let i = 0; i < found.length; i++) hits.push({ kind, observable, indicator: found[i] as Indicator });
 }
@@ -73,12 +69,12 @@ export class IntelDetector {
   constructor(options: IntelDetectorOptions) {
     this.#index = options.index;
     const s = options.sources;
-    this.#evtType = fieldOf(s, 'syscall', 'evt.type');
-    this.#sip = fieldOf(s, 'syscall', 'fd.sip');
-    this.#sport = fieldOf(s, 'syscall', 'fd.sport');
-    this.#cmdline = fieldOf(s, 'syscall', 'proc.cmdline');
-    this.#ctSrcip = fieldOf(s, 'aws_cloudtrail', 'ct.srcip');
-    this.#kaSourceips = fieldOf(s, 'k8s_audit', 'ka.sourceips');
+    this.#evtType = sourceField(s, 'syscall', 'evt.type');
+    this.#sip = sourceField(s, 'syscall', 'fd.sip');
+    this.#sport = sourceField(s, 'syscall', 'fd.sport');
+    this.#cmdline = sourceField(s, 'syscall', 'proc.cmdline');
+    this.#ctSrcip = sourceField(s, 'aws_cloudtrail', 'ct.srcip');
+    this.#kaSourceips = sourceField(s, 'k8s_audit', 'ka.sourceips');
   }
 
   detect(e: VigilEvent): Signal[] {

@@ -32,6 +32,14 @@ export interface RuleSourceSpec<E> {
   readonly indexFields?: readonly string[];
 }
 
+/**
+ * A source's field by its exact name (`fd.sip` of `syscall`), for stages beside the rules that
+ * read events through the same fields (threat intelligence, baselines).
+ */
+export function sourceField<E>(sources: readonly RuleSourceSpec<E>[], source: string, name: string): FieldSpec<E> | undefined {
+  return sources.find((s) => s.name === source)?.fields.find((f) => f.name === name);
+}
+
 /** How the engine reads a source's index fields (through the rule set's field memo). */
 export interface SourceIndex<E> {
   readonly fields: readonly string[];

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { formatRecordError } from '../../core/errors.js';
 import { Detector } from '../../rules/detect.js';
 import { formatDiagnostic } from '../../rules/diagnostics.js';
@@ -9,8 +11,6 @@ import type { VigilEvent } from '../../core/event.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import type { FormatOption } from '../../pipeline/record-decoder.js';
 import { runAnalyze } from '../analyze-run.js';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { Baseliner, type BaselineJson } from '../../baseline/baseliner.js';
 import { Observer } from '../../baseline/observe.js';
 import { messageOf } from '../../core/errors.js';
