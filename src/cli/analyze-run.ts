@@ -1,13 +1,15 @@
 /**
  * The analyze run: decodes inputs, turns Falco alerts into signals, runs the rules over the other
- * events and counts what happened. Threats and attacks join here as their stages land; the report shape is already the
- * contract's (contracts.md `analyze --output json`).
+ * events, correlates the signals into threats and attacks, and counts what happened, in the
+ * contract's shape (contracts.md `analyze --output json`).
  */
 
 import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import type { RecordError } from '../core/errors.js';
 import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
+import type { Attack, Threat } from '../core/threat.js';
+import type { CorrelationEngine } from '../correlate/engine.js';
 import type { Clock } from '../core/time.js';
 import { decodeInputs } from '../pipeline/decode-files.js';
 import type { FormatOption } from '../pipeline/record-decoder.js';
@@ -16,8 +18,8 @@ import { alertToSignal } from '../sources/falco/signal.js';
 export interface AnalyzeReport {
   summary: { events: number; rejected: number; skipped: number; signals: number; threats: number; attacks: number };
   signals: Signal[];
-  threats: never[];
-  attacks: never[];
+  threats: Threat[];
+  attacks: Attack[];
   errors: RecordError[];
   /** Events per source, for the table view. */
   bySource: Record<string, number>;
@@ -45,6 +47,8 @@ export interface AnalyzeOptions {
   readonly detector?: { detect(event: VigilEvent): Signal[] };
   /** Run over every event, Falco alerts included: threat intelligence, behavioural baselines. */
   readonly also?: readonly { detect(event: VigilEvent): Signal[] }[];
+  /** Correlates the signals (and events, for rules with event steps) into threats and attacks. */
+  readonly correlation?: CorrelationEngine;
   /** Per-run source states shared with the detector (the process tree its fields walk). */
   readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
 }
@@ -64,6 +68,8 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
   const maxErrors = options.maxErrors ?? Infinity;
   const sourcesOf = new Map<string, { name: string; sources: Set<string> }>();
   let lastProgress = Date.now();
+  const correlation = options.correlation;
+  const readsEvents = correlation?.readsEvents === true;
   const decodeOptions = {
     format: options.format,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -82,6 +88,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
             sourcesOf.set(key, seen);
           }
         }
+        const before = report.signals.length;
         if (d.event.source === 'falco') {
           const s = alertToSignal(d.event);
           if (s !== undefined) report.signals.push(s);
@@ -90,6 +97,10 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
           for (const s of found) report.signals.push(s);
         }
         for (const other of options.also ?? []) for (const s of other.detect(d.event)) report.signals.push(s);
+        if (correlation !== undefined) {
+          for (let i = before; i < report.signals.length; i++) correlation.signal(report.signals[i] as Signal, d.event);
+          if (readsEvents) correlation.event(d.event);
+        }
       } else if (d.type === 'error') {
         // Problems with a whole input (INPUT_*) are reported, but they are not rejected records.
         if (!d.error.code.startsWith('INPUT_')) report.summary.rejected++;
@@ -106,6 +117,14 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
     }
   }
   report.summary.signals = report.signals.length;
+  if (correlation !== undefined) {
+    correlation.flush();
+    const byDetection = (a: { detectedMs: number; id: string }, b: { detectedMs: number; id: string }): number => a.detectedMs - b.detectedMs || (a.id < b.id ? -1 : 1);
+    report.threats = [...correlation.threats].sort(byDetection);
+    report.attacks = [...correlation.attacks].sort(byDetection);
+    report.summary.threats = report.threats.length;
+    report.summary.attacks = report.attacks.length;
+  }
   report.shared = [...sourcesOf]
     .filter(([, v]) => v.sources.size > 1)
     .map(([key, v]) => ({ key, name: v.name, sources: [...v.sources].sort() }))

@@ -29,6 +29,14 @@ export const RULE_ERROR_CODES = [
   'FIELD_AS_VALUE',
   'NEVER_MATCHES',
   'FILE_UNREADABLE',
+  // Correlation files (src/correlate/load.ts).
+  'CORRELATION_INVALID',
+  'CORRELATION_UNKNOWN_KEY',
+  'CORRELATION_REFERENCE',
+  'CORRELATION_CYCLE',
+  'CORRELATION_DUPLICATE',
+  'TECHNIQUE_INVALID',
+  'DURATION_INVALID',
 ] as const;
 export type RuleErrorCode = (typeof RULE_ERROR_CODES)[number];
 

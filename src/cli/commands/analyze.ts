@@ -6,7 +6,9 @@ import { formatDiagnostic } from '../../rules/diagnostics.js';
 import type { RuleMatching } from '../../rules/engine.js';
 import { DEFAULT_RULES_DIR, readRuleFiles } from '../../rules/files.js';
 import { loadRules, type RuleSourceSpec } from '../../rules/load.js';
-import { createRuleSources } from '../../rules/sources.js';
+import { createRuleSources, SOURCE_BINDINGS } from '../../rules/sources.js';
+import { CorrelationEngine } from '../../correlate/engine.js';
+import { isCorrelationFile, loadCorrelation, type CorrelationSet } from '../../correlate/load.js';
 import type { VigilEvent } from '../../core/event.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import type { FormatOption } from '../../pipeline/record-decoder.js';
@@ -56,15 +58,16 @@ export async function analyzeCommand(
   // ancestor fields walk it).
   const tree = createProcessTree();
   const sources = createRuleSources({ ancestry: tree });
-  const detector = await loadDetector(opts, sources, io);
-  if (detector === undefined) return 1;
+  const loaded = await loadDetector(opts, sources, io);
+  if (loaded === undefined) return 1;
   const intel = await loadIntel(opts, sources, io);
   if (intel === undefined) return 1;
   const baseline = await loadBaseline(opts, sources, io);
   if (baseline === null) return 1;
   const started = Date.now();
   const report = await runAnalyze(paths, {
-    detector,
+    detector: loaded.detector,
+    correlation: new CorrelationEngine(loaded.correlation, SOURCE_BINDINGS),
     also: baseline === undefined ? [intel] : [intel, baseline],
     states: new Map([[tetragonDecoder, tree]]),
     format: opts.format as FormatOption,
@@ -104,17 +107,19 @@ export async function loadDetector(
   opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
   sources: readonly RuleSourceSpec<VigilEvent>[],
   io: CliIo,
-): Promise<Detector | undefined> {
+): Promise<{ detector: Detector; correlation: CorrelationSet } | undefined> {
   const paths = [...(opts.defaultRules === false ? [] : [DEFAULT_RULES_DIR]), ...(opts.rules ?? [])];
   const read = await readRuleFiles(paths);
-  const set = loadRules(read.files, sources);
-  const errors = [...read.diagnostics, ...set.diagnostics].filter((d) => d.severity === 'error');
+  const falco = read.files.filter((f) => !isCorrelationFile(f.text));
+  const set = loadRules(falco, sources);
+  const correlation = loadCorrelation(read.files.filter((f) => isCorrelationFile(f.text)), sources);
+  const errors = [...read.diagnostics, ...set.diagnostics, ...correlation.diagnostics].filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     for (const d of errors) io.err(`vigil: ${formatDiagnostic(d)}\n`);
     io.err(`vigil: ${errors.length} error(s) in the rules; nothing analyzed (vigil rules check shows warnings too)\n`);
     return undefined;
   }
-  return new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching));
+  return { detector: new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching)), correlation };
 }
 
 /**

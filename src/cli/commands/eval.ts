@@ -7,7 +7,8 @@ import { parseDuration } from '../../core/time.js';
 import { evaluateRun, type EvaluationLimits, type RunEvaluation, type ScenarioResult } from '../../eval/evaluate.js';
 import { PENDING_INTENTS } from '../../eval/pending.js';
 import { parseSpec, type ScenarioSpec } from '../../eval/spec.js';
-import { createRuleSources } from '../../rules/sources.js';
+import { CorrelationEngine } from '../../correlate/engine.js';
+import { createRuleSources, SOURCE_BINDINGS } from '../../rules/sources.js';
 import { simulate, TRUTH_FILE, type Truth } from '../../sim/simulate.js';
 import { TELEMETRY_DIR } from '../../sim/writer.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
@@ -46,17 +47,18 @@ async function evaluateDir(dir: string, name: string, io: CliIo, limits: Evaluat
   const tree = createProcessTree();
   const sources = createRuleSources({ ancestry: tree });
   // Every matching rule, not only the first: evaluation asks what each step can be seen as.
-  const detector = await loadDetector({ ruleMatching: 'all' }, sources, io);
-  if (detector === undefined) throw new InputError('the default rules have errors');
+  const loaded = await loadDetector({ ruleMatching: 'all' }, sources, io);
+  if (loaded === undefined) throw new InputError('the default rules have errors');
+  const correlation = new CorrelationEngine(loaded.correlation, SOURCE_BINDINGS);
   const intel = await loadIntel({}, sources, io);
   if (intel === undefined) throw new InputError('the default intel feeds cannot be read');
   const baseline = await loadBaseline({}, sources, io);
   if (baseline === null || baseline === undefined) throw new InputError('the baselines cannot be set up');
-  const report = await runAnalyze([telemetry], { format: 'auto', detector, also: [intel, baseline], states: new Map([[tetragonDecoder, tree]]), maxErrors: 20 });
+  const report = await runAnalyze([telemetry], { format: 'auto', detector: loaded.detector, correlation, also: [intel, baseline], states: new Map([[tetragonDecoder, tree]]), maxErrors: 20 });
   if (report.summary.rejected > 0) {
     throw new InputError(`${telemetry}: ${report.summary.rejected} record(s) rejected, first: ${report.errors[0]?.message ?? ''} (${report.errors[0]?.input ?? ''}:${report.errors[0]?.line ?? 0})`);
   }
-  const evaluation = evaluateRun(truth, { events: report.summary.events, signals: report.signals, threats: report.summary.threats, attacks: [] }, limits);
+  const evaluation = evaluateRun(truth, { events: report.summary.events, signals: report.signals, threats: report.summary.threats, attacks: report.attacks.map((a) => ({ id: a.id, intent: a.intent, detectedMs: a.detectedMs, eventIds: a.events })) }, limits);
   return { input: dir, name, seed: truth.seed, evaluation };
 }
 

@@ -1,3 +1,4 @@
+import { isCorrelationFile, loadCorrelation } from '../../correlate/load.js';
 import { formatDiagnostic } from '../../rules/diagnostics.js';
 import { readRuleFiles } from '../../rules/files.js';
 import { loadRules } from '../../rules/load.js';
@@ -6,12 +7,16 @@ import type { CliIo } from '../io.js';
 
 /**
  * `vigil rules check [--output json] PATH...`: loads and compiles rule files, in the order
- * given (later files modify earlier ones, as in Falco), and reports every problem.
+ * given (later files modify earlier ones, as in Falco), and reports every problem. Correlation
+ * files (threat and attack items) are loaded as such, against the same sources' fields.
  */
 export async function rulesCheckCommand(paths: string[], opts: { output: string; warnings: boolean }, io: CliIo): Promise<number> {
   const read = await readRuleFiles(paths);
-  const set = loadRules(read.files, RULE_SOURCES);
-  const all = [...read.diagnostics, ...set.diagnostics];
+  const set = loadRules(read.files.filter((f) => !isCorrelationFile(f.text)), RULE_SOURCES);
+  const correlation = loadCorrelation(read.files.filter((f) => isCorrelationFile(f.text)), RULE_SOURCES);
+  const threats = correlation.rules.filter((r) => r.kind === 'threat').length;
+  const attacks = correlation.rules.length - threats;
+  const all = [...read.diagnostics, ...set.diagnostics, ...correlation.diagnostics];
   const errors = all.filter((d) => d.severity === 'error');
   const warnings = all.filter((d) => d.severity === 'warning');
   if (opts.output === 'json') {
@@ -31,6 +36,8 @@ export async function rulesCheckCommand(paths: string[], opts: { output: string;
           macros: set.counts.macros,
           rules: set.counts.rules,
           enabled: set.counts.enabled,
+          threats,
+          attacks,
           errors: errors.map(out),
           warnings: warnings.map(out),
         },
@@ -43,7 +50,8 @@ export async function rulesCheckCommand(paths: string[], opts: { output: string;
     if (opts.warnings) for (const d of warnings) io.out(`${formatDiagnostic(d)}\n`);
     const c = set.counts;
     io.out(
-      `${read.files.length} file(s): ${c.rules} rules (${c.enabled} enabled and compiled), ${c.macros} macros, ${c.lists} lists; ` +
+      `${read.files.length} file(s): ${c.rules} rules (${c.enabled} enabled and compiled), ${c.macros} macros, ${c.lists} lists` +
+        `${threats + attacks > 0 ? `, ${threats} threat and ${attacks} attack correlation rules` : ''}; ` +
         `${errors.length} error(s), ${warnings.length} warning(s)${!opts.warnings && warnings.length > 0 ? ' (--warnings to list them)' : ''}\n`,
     );
   }

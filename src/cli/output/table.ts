@@ -20,6 +20,9 @@ function pad(s: string, n: number): string {
 /** The table lists at most this many signals and rules; JSON has them all. */
 const MAX_SIGNALS_SHOWN = 30;
 const MAX_RULES_SHOWN = 15;
+const MAX_THREATS_SHOWN = 30;
+
+const SEVERITY_STYLE: Record<string, Style> = { critical: ['bold', 'red'], high: 'red', medium: 'yellow', low: 'cyan' };
 
 export function reportToTable(r: AnalyzeReport, color: boolean): string {
   const paint = (style: Style, s: string) => (color ? styleText(style, s) : s);
@@ -35,6 +38,26 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
   out.push(`  signals   ${s.signals}`);
   out.push(`  threats   ${s.threats}`);
   out.push(`  attacks   ${s.attacks}`);
+  if (r.attacks.length > 0) {
+    out.push('', paint('bold', 'Attacks'));
+    const threatsById = new Map(r.threats.map((t) => [t.id, t]));
+    for (const a of r.attacks) {
+      const sev = paint(SEVERITY_STYLE[a.severity] ?? 'dim', pad(a.severity, 9));
+      out.push(`  ${pad(a.detectedAt, 30)} ${sev} ${paint('bold', a.intent)}  ${a.name}  (score ${a.score.toFixed(2)})`);
+      out.push(`      ${a.explanation}`);
+      for (const id of a.threats) {
+        const t = threatsById.get(id);
+        if (t !== undefined) out.push(paint('dim', `      · ${t.detectedAt}  ${t.name} [${t.techniques.join(',')}]  ${t.signals.length} signals`));
+      }
+    }
+  }
+  if (r.threats.length > 0) {
+    out.push('', paint('bold', r.threats.length > MAX_THREATS_SHOWN ? `Threats (first ${MAX_THREATS_SHOWN} of ${r.threats.length})` : 'Threats'));
+    for (const t of r.threats.slice(0, MAX_THREATS_SHOWN)) {
+      out.push(`  ${pad(t.detectedAt, 30)} ${paint(SEVERITY_STYLE[t.severity] ?? 'dim', pad(t.severity, 9))} ${t.name} [${t.techniques.join(',')}]`);
+      out.push(`      ${paint('dim', t.summary)}`);
+    }
+  }
   if (r.shared.length > 0) {
     out.push('', paint('bold', 'Entities seen by more than one source'));
     for (const e of r.shared) out.push(`  ${e.name}  ${paint('dim', `(${e.sources.join(', ')})`)}`);

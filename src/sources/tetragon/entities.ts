@@ -90,7 +90,25 @@ export function addSubject(set: EntitySet, f: ProcessFacts, nodeKey: string | un
   const placed = f.placement === undefined ? {} : addPlacement(set, f.placement, nodeKey);
   set.relate(key, 'runs-in', placed.container ?? placed.pod ?? nodeKey);
   set.relate(key, 'runs-as', addUser(set, f));
+  addMetadataRole(set, f, key);
   return key;
+}
+
+/** `…/latest/meta-data/iam/security-credentials/ROLE` in a command line (IAM role names: 1–64 of `\w+=,.@-`). */
+const IMDS_ROLE = /\/meta-data\/iam\/security-credentials\/([\w+=,.@-]{1,64})/;
+
+/**
+ * The role whose credentials a process asks the instance-metadata service for: the identity
+ * graph's link from a process to the role that the stolen credentials then act as in
+ * CloudTrail. The account is not in the request, so the entity is named by the role's name
+ * (correlation joins it with `aws-role.name`) and its id says where it was seen.
+ */
+function addMetadataRole(set: EntitySet, f: ProcessFacts, key: string): void {
+  const args = f.arguments;
+  if (args === undefined || !args.includes('security-credentials/')) return;
+  const m = IMDS_ROLE.exec(args);
+  if (m === null || m[1] === undefined) return;
+  set.relate(key, 'targets', set.add(createEntity('aws-role', `imds:${m[1]}`, m[1], { via: 'instance-metadata' })));
 }
 
 /**

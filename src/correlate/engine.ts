@@ -1,0 +1,457 @@
+/**
+ * The streaming correlation engine: signals, raw events and the engine's own threats go in;
+ * threats and attacks come out the moment the input that completes a pattern is processed, and
+ * grow (new evidence, new threats, higher severity) while their window stays open.
+ *
+ * State is keyed by (rule, join key) and bounded: each step keeps a capped buffer, a key's state
+ * is released once event time (the watermark: the newest event time seen, less the allowed
+ * lateness) has passed its window, and the number of keys is capped (the least recently touched
+ * go first, and are counted). Everything is in event time and ordered by content, so replaying
+ * the same input gives the same output, and ids do not depend on arrival order within lateness.
+ */
+import type { VigilEvent } from '../core/event.js';
+import { stableId } from '../core/hash.js';
+import { PRIORITIES, type Signal } from '../core/signal.js';
+import { severityRank, type Attack, type Threat } from '../core/threat.js';
+import type { SourceBinding } from '../rules/engine.js';
+import { buildOutput, type OutputDraft } from './output.js';
+import type { CorrelationSet } from './load.js';
+import type { Attribute, CorrelationRule, Matcher, Step } from './model.js';
+import { complete, insertHeld, stepCap, type Held } from './pattern.js';
+
+export interface CorrelationOptions {
+  /** Most (rule, key) states held at once; the least recently touched are dropped beyond it. */
+  readonly maxKeys?: number;
+  /** Called for every new or grown threat and attack, in the order they happen. */
+  readonly onOutput?: (output: Threat | Attack, change: 'new' | 'updated') => void;
+}
+
+/** Observable size of the engine's state. */
+export interface CorrelationStats {
+  readonly keys: number;
+  readonly held: number;
+  readonly evicted: number;
+  readonly expired: number;
+  readonly threats: number;
+  readonly attacks: number;
+}
+
+/** What an input to a rule is, before it is held: the Held plus what keys and attributes read. */
+interface Input {
+  readonly held: Omit<Held, 'values' | 'amount'>;
+  readonly kind: 'signal' | 'threat' | 'event';
+  readonly signal?: Signal;
+  readonly threat?: Threat;
+  readonly event?: VigilEvent;
+}
+
+interface KeyState {
+  readonly rule: CorrelationRule;
+  readonly key: string;
+  readonly buffers: Held[][];
+  /** Newest event time held. */
+  lastMs: number;
+  /** The output this key's pattern produced and is growing, while its window is open. */
+  open: OutputDraft | undefined;
+  /** Outputs this key has produced so far (numbers the next one's id). */
+  instances: number;
+  /** For a pattern ending in an absence: when the prefix completed, and until when to wait. */
+  absence: { readonly deadlineMs: number; readonly held: readonly (readonly Held[])[] } | undefined;
+}
+
+const PRIORITY_SEVERITY: ReadonlyMap<string, number> = new Map(PRIORITIES.map((p, i) => [p, i <= 2 ? 3 : i === 3 ? 2 : i === 4 ? 1 : 0]));
+/** Inputs between two sweeps of expired state. */
+const SWEEP_EVERY = 1024;
+
+function techniqueCovers(wanted: readonly string[], have: readonly string[]): boolean {
+  return wanted.some((w) => have.some((h) => h === w || h.startsWith(`${w}.`)));
+}
+
+export class CorrelationEngine {
+  readonly #rules: readonly CorrelationRule[];
+  readonly #bindings: readonly SourceBinding<VigilEvent>[];
+  readonly #maxKeys: number;
+  readonly #onOutput: CorrelationOptions['onOutput'];
+  /** Signal steps indexed by rule name; the others (by technique, tag, source) are scanned. */
+  readonly #byRuleName = new Map<string, { rule: CorrelationRule; step: Step }[]>();
+  readonly #otherSignalSteps: { rule: CorrelationRule; step: Step }[] = [];
+  readonly #threatSteps: { rule: CorrelationRule; step: Step }[] = [];
+  readonly #eventSteps = new Map<string, { rule: CorrelationRule; step: Step }[]>();
+  readonly #untils: { rule: CorrelationRule; matcher: Matcher }[] = [];
+  readonly #states = new Map<string, KeyState>();
+  readonly #threats = new Map<string, Threat>();
+  readonly #attacks = new Map<string, Attack>();
+  /** Which open drafts took a threat as evidence, so they grow with it. */
+  readonly #consumers = new Map<string, Set<KeyState>>();
+  readonly #pendingAbsence = new Set<KeyState>();
+  #maxEventMs = Number.NEGATIVE_INFINITY;
+  #maxLatenessMs = 0;
+  #sinceSweep = 0;
+  #evicted = 0;
+  #expired = 0;
+  #held = 0;
+
+  constructor(set: CorrelationSet, bindings: readonly SourceBinding<VigilEvent>[], options: CorrelationOptions = {}) {
+    this.#rules = set.rules.filter((r) => r.enabled);
+    this.#bindings = bindings;
+    this.#maxKeys = options.maxKeys ?? 2_000_000;
+    this.#onOutput = options.onOutput;
+    for (const rule of this.#rules) {
+      this.#maxLatenessMs = Math.max(this.#maxLatenessMs, rule.latenessMs);
+      if (rule.until !== undefined) this.#untils.push({ rule, matcher: rule.until });
+      for (const step of rule.steps) {
+        const m = step.matcher;
+        if (m.kind === 'signal' && m.rules !== undefined) {
+          for (const name of m.rules) {
+            const l = this.#byRuleName.get(name) ?? [];
+            l.push({ rule, step });
+            this.#byRuleName.set(name, l);
+          }
+        } else if (m.kind === 'signal') {
+          this.#otherSignalSteps.push({ rule, step });
+        } else if (m.kind === 'threat') {
+          this.#threatSteps.push({ rule, step });
+        } else {
+          const l = this.#eventSteps.get(m.source) ?? [];
+          l.push({ rule, step });
+          this.#eventSteps.set(m.source, l);
+        }
+      }
+    }
+  }
+
+  /** Whether any rule reads raw events (then every event should be passed to `event`). */
+  get readsEvents(): boolean {
+    return this.#eventSteps.size > 0 || this.#untils.some((u) => u.matcher.kind === 'event');
+  }
+
+  /** A signal, with the event it was raised on when there is one (for field attributes). */
+  signal(signal: Signal, event?: VigilEvent): void {
+    this.#advance(signal.timeMs);
+    const input: Input = {
+      kind: 'signal',
+      signal,
+      ...(event === undefined ? {} : { event }),
+      held: {
+        id: signal.id,
+        kind: 'signal',
+        timeMs: signal.timeMs,
+        time: signal.time,
+        entities: signal.entities,
+        signals: [signal.id],
+        events: [signal.eventId],
+        techniques: signal.techniques,
+        tactics: [],
+        severity: PRIORITY_SEVERITY.get(signal.priority) ?? 1,
+        label: signal.rule,
+      },
+    };
+    const named = this.#byRuleName.get(signal.rule);
+    if (named !== undefined) for (const x of named) if (this.#matches(x.step.matcher, input)) this.#take(x.rule, x.step, input);
+    for (const x of this.#otherSignalSteps) if (this.#matches(x.step.matcher, input)) this.#take(x.rule, x.step, input);
+    this.#until(input);
+    this.#maybeSweep();
+  }
+
+  /** A raw event, for rules with event steps. */
+  event(event: VigilEvent): void {
+    if (this.#eventSteps.size === 0) return;
+    this.#advance(event.timeMs);
+    let input: Input | undefined;
+    for (const b of this.#bindings) {
+      const steps = this.#eventSteps.get(b.name);
+      if (steps === undefined || !b.accepts(event)) continue;
+      for (const x of steps) {
+        if (x.step.matcher.kind !== 'event' || !x.step.matcher.predicate(event)) continue;
+        input ??= {
+          kind: 'event',
+          event,
+          held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signals: [], events: [event.id], techniques: [], tactics: [], severity: 0, label: event.action },
+        };
+        this.#take(x.rule, x.step, input);
+      }
+    }
+    if (input !== undefined) this.#until(input);
+    this.#maybeSweep();
+  }
+
+  /** The end of the input: the watermark moves past every window, so absences complete. */
+  flush(): void {
+    this.#fireAbsences(Number.POSITIVE_INFINITY);
+  }
+
+  get threats(): readonly Threat[] {
+    return [...this.#threats.values()];
+  }
+
+  get attacks(): readonly Attack[] {
+    return [...this.#attacks.values()];
+  }
+
+  get stats(): CorrelationStats {
+    return { keys: this.#states.size, held: this.#held, evicted: this.#evicted, expired: this.#expired, threats: this.#threats.size, attacks: this.#attacks.size };
+  }
+
+  #matches(m: Matcher, input: Input): boolean {
+    if (m.kind === 'signal') {
+      const s = input.signal;
+      if (s === undefined) return false;
+      if (m.rules !== undefined && !m.rules.has(s.rule)) return false;
+      if (m.sources !== undefined && !m.sources.has(s.source)) return false;
+      if (m.techniques !== undefined && !techniqueCovers(m.techniques, s.techniques)) return false;
+      if (m.tags !== undefined && !s.tags.some((t) => m.tags?.has(t))) return false;
+      if (m.features !== undefined && (s.anomaly === undefined || !m.features.has(s.anomaly.feature))) return false;
+      return true;
+    }
+    if (m.kind === 'threat') {
+      const t = input.threat;
+      if (t === undefined) return false;
+      if (m.names !== undefined && !m.names.has(t.name)) return false;
+      if (m.techniques !== undefined && !techniqueCovers(m.techniques, t.techniques)) return false;
+      if (m.tactics !== undefined && !t.tactics.some((x) => m.tactics?.has(x))) return false;
+      if (m.minSeverity !== undefined && severityRank(t.severity) < m.minSeverity) return false;
+      return true;
+    }
+    const e = input.event;
+    return e !== undefined && input.kind === 'event' && this.#bindings.some((b) => b.name === m.source && b.accepts(e)) && m.predicate(e);
+  }
+
+  /** The values of an attribute on an input. */
+  #values(a: Attribute, input: Input): string[] {
+    if (a.kind === 'entity') {
+      const out: string[] = [];
+      for (const e of input.held.entities) if (e.type === a.type) out.push(a.part === 'id' ? e.id : e.name);
+      return out;
+    }
+    if (a.kind === 'rule') return [input.held.label];
+    if (a.kind === 'value') {
+      const v = input.signal?.anomaly?.value ?? input.signal?.intel?.value;
+      return v === undefined ? [] : [v];
+    }
+    const e = input.event;
+    if (e === undefined || !this.#bindings.some((b) => b.name === a.source && b.accepts(e))) return [];
+    const v = a.get(e);
+    if (v === undefined || v === null) return [];
+    return Array.isArray(v) ? v.map(String) : [String(v)];
+  }
+
+  #holdFor(rule: CorrelationRule, step: Step, input: Input): Held {
+    const texts = new Map<string, Attribute>();
+    if (step.distinct !== undefined) texts.set(step.distinct.of.text, step.distinct.of);
+    for (const b of rule.where) {
+      if (b.left.step === step.index) texts.set(b.left.attr.text, b.left.attr);
+      if (b.right.step === step.index) texts.set(b.right.attr.text, b.right.attr);
+    }
+    let values: Map<string, readonly string[]> | undefined;
+    for (const [text, a] of texts) (values ??= new Map()).set(text, this.#values(a, input));
+    let amount = 0;
+    if (step.sum !== undefined) for (const v of this.#values(step.sum.of, input)) amount += Number(v) || 0;
+    return { ...input.held, values, amount };
+  }
+
+  #take(rule: CorrelationRule, step: Step, input: Input): void {
+    const keys = new Set<string>();
+    for (const a of step.by ?? rule.by) for (const v of this.#values(a, input)) keys.add(v);
+    if (keys.size === 0) return;
+    const held = this.#holdFor(rule, step, input);
+    for (const key of keys) {
+      const state = this.#state(rule, key);
+      this.#hold(state, step, held, input);
+    }
+  }
+
+  #state(rule: CorrelationRule, key: string): KeyState {
+    const id = `${rule.index}\u0000${key}`;
+    let s = this.#states.get(id);
+    if (s !== undefined) {
+      // Least recently touched first: a delete and set moves it to the end.
+      this.#states.delete(id);
+      this.#states.set(id, s);
+      return s;
+    }
+    s = { rule, key, buffers: rule.steps.map(() => []), lastMs: Number.NEGATIVE_INFINITY, open: undefined, instances: 0, absence: undefined };
+    this.#states.set(id, s);
+    while (this.#states.size > this.#maxKeys) {
+      const oldest = this.#states.keys().next().value as string;
+      this.#release(oldest);
+      this.#evicted++;
+    }
+    return s;
+  }
+
+  #hold(state: KeyState, step: Step, held: Held, input: Input): void {
+    const rule = state.rule;
+    const open = state.open;
+    // An output whose window has passed is closed: the next match starts a new one.
+    if (open !== undefined && held.timeMs > open.lastMs + rule.withinMs) this.#close(state);
+    if (state.open !== undefined) {
+      if (step.absent) return;
+      if (held.timeMs >= state.open.firstMs - rule.withinMs) {
+        if (state.open.add(held, input.threat)) {
+          if (input.threat !== undefined) this.#consume(input.threat.id, state);
+          this.#publish(state.open, 'updated');
+        }
+        state.lastMs = Math.max(state.lastMs, held.timeMs);
+        return;
+      }
+    }
+    if (step.absent) {
+      if (state.absence !== undefined && held.timeMs <= state.absence.deadlineMs) {
+        // What was to be absent came: this prefix does not complete the pattern.
+        state.absence = undefined;
+        this.#pendingAbsence.delete(state);
+        for (const b of state.buffers) {
+          this.#held -= b.length;
+          b.length = 0;
+        }
+      }
+      return;
+    }
+    const buffer = state.buffers[step.index] as Held[];
+    const before = buffer.length;
+    insertHeld(buffer, held);
+    if (buffer.length > stepCap(step)) buffer.shift();
+    this.#held += buffer.length - before;
+    state.lastMs = Math.max(state.lastMs, held.timeMs);
+    this.#prune(state);
+    if (state.absence !== undefined) return;
+    const assignment = complete(rule, state.buffers);
+    if (assignment === undefined) return;
+    const absent = rule.steps.find((s) => s.absent);
+    if (absent !== undefined) {
+      const end = Math.max(...assignment.flat().map((h) => h.timeMs));
+      state.absence = { deadlineMs: end + (absent.withinMs as number), held: assignment };
+      this.#pendingAbsence.add(state);
+      return;
+    }
+    this.#open(state, assignment, held.timeMs, held.time);
+  }
+
+  #open(state: KeyState, assignment: readonly (readonly Held[])[], detectedMs: number, detected: string): void {
+    const rule = state.rule;
+    const id = stableId(rule.kind === 'threat' ? 'thr-' : 'atk-', [rule.name, state.key, state.instances]);
+    state.instances++;
+    const draft = buildOutput(rule, id, state.key, assignment, detectedMs, detected, (tid) => this.#threats.get(tid));
+    state.open = draft;
+    for (const t of draft.threatIds) this.#consume(t, state);
+    this.#publish(draft, 'new');
+  }
+
+  #consume(threatId: string, state: KeyState): void {
+    const set = this.#consumers.get(threatId) ?? new Set<KeyState>();
+    set.add(state);
+    this.#consumers.set(threatId, set);
+  }
+
+  #publish(draft: OutputDraft, change: 'new' | 'updated'): void {
+    const out = draft.snapshot();
+    if (out.kind === 'threat') {
+      this.#threats.set(out.id, out);
+      this.#onOutput?.(out, change);
+      if (change === 'new') this.#feedThreat(out);
+      else this.#growConsumers(out);
+    } else {
+      this.#attacks.set(out.id, out);
+      this.#onOutput?.(out, change);
+    }
+  }
+
+  /** A new threat is an input to the rules that take threats. */
+  #feedThreat(t: Threat): void {
+    const input: Input = {
+      kind: 'threat',
+      threat: t,
+      held: {
+        id: t.id,
+        kind: 'threat',
+        // A threat takes its place in a sequence when it was recognised, as a signal does.
+        timeMs: t.detectedMs,
+        time: t.detectedAt,
+        entities: t.entities,
+        signals: t.signals,
+        events: t.events,
+        techniques: t.techniques,
+        tactics: t.tactics,
+        severity: severityRank(t.severity),
+        label: t.name,
+      },
+    };
+    for (const x of this.#threatSteps) if (this.#matches(x.step.matcher, input)) this.#take(x.rule, x.step, input);
+    this.#until(input);
+  }
+
+  /** A threat grew: the attacks built on it grow with it. */
+  #growConsumers(t: Threat): void {
+    for (const state of this.#consumers.get(t.id) ?? []) {
+      if (state.open?.refreshThreat(t) === true) this.#publish(state.open, 'updated');
+    }
+  }
+
+  #until(input: Input): void {
+    for (const u of this.#untils) {
+      if (!this.#matches(u.matcher, input)) continue;
+      const keys = new Set<string>();
+      for (const a of u.rule.by) for (const v of this.#values(a, input)) keys.add(v);
+      for (const key of keys) this.#release(`${u.rule.index}\u0000${key}`);
+    }
+  }
+
+  #close(state: KeyState): void {
+    const open = state.open;
+    if (open === undefined) return;
+    for (const t of open.threatIds) this.#consumers.get(t)?.delete(state);
+    state.open = undefined;
+    for (const b of state.buffers) {
+      this.#held -= b.length;
+      b.length = 0;
+    }
+  }
+
+  #prune(state: KeyState): void {
+    const cutoff = state.lastMs - state.rule.withinMs - state.rule.latenessMs;
+    for (const b of state.buffers) {
+      let n = 0;
+      while (n < b.length && (b[n] as Held).timeMs < cutoff) n++;
+      if (n > 0) {
+        b.splice(0, n);
+        this.#held -= n;
+      }
+    }
+  }
+
+  #release(id: string): void {
+    const s = this.#states.get(id);
+    if (s === undefined) return;
+    this.#close(s);
+    this.#pendingAbsence.delete(s);
+    this.#states.delete(id);
+  }
+
+  #advance(timeMs: number): void {
+    if (timeMs > this.#maxEventMs) this.#maxEventMs = timeMs;
+  }
+
+  #maybeSweep(): void {
+    if (++this.#sinceSweep < SWEEP_EVERY) return;
+    this.#sinceSweep = 0;
+    const watermark = this.#maxEventMs - this.#maxLatenessMs;
+    this.#fireAbsences(watermark);
+    // Least recently touched first; a state touched by a late input may sit later in the order
+    // and is released on a later sweep.
+    for (const [id, s] of this.#states) {
+      if (s.lastMs + s.rule.withinMs >= watermark || this.#pendingAbsence.has(s)) break;
+      this.#release(id);
+      this.#expired++;
+    }
+  }
+
+  #fireAbsences(watermark: number): void {
+    for (const s of [...this.#pendingAbsence]) {
+      const a = s.absence;
+      if (a === undefined || a.deadlineMs > watermark) continue;
+      this.#pendingAbsence.delete(s);
+      s.absence = undefined;
+      this.#open(s, a.held, a.deadlineMs, new Date(a.deadlineMs).toISOString());
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Whether the inputs held for one rule and key complete the rule's pattern, in event time and
+ * whatever order they arrived in: a late CloudTrail record that belongs before the runtime event
+ * already held still takes its place in the sequence. Buffers are small (capped per step), and
+ * the search runs only when an input arrives for a key that has no output yet.
+ */
+import type { Entity } from '../core/entity.js';
+import type { Aggregate, Binding, CorrelationRule, Step } from './model.js';
+
+/** One input as a pattern holds it: only what the pattern and its output need, not the record. */
+export interface Held {
+  readonly id: string;
+  readonly kind: 'signal' | 'threat' | 'event';
+  readonly timeMs: number;
+  readonly time: string;
+  readonly entities: readonly Entity[];
+  readonly signals: readonly string[];
+  readonly events: readonly string[];
+  readonly techniques: readonly string[];
+  readonly tactics: readonly string[];
+  /** 0–3 for threats, from the signal's priority for signals. */
+  readonly severity: number;
+  readonly label: string;
+  /** Values of the attributes the step's aggregates and bindings read, by attribute text. */
+  readonly values: ReadonlyMap<string, readonly string[]> | undefined;
+  readonly amount: number;
+}
+
+/** Which inputs completed each step. */
+export type Assignment = readonly (readonly Held[])[];
+
+function valuesOf(h: Held, text: string): readonly string[] {
+  return h.values?.get(text) ?? [];
+}
+
+/** Whether `items` (time-ordered) meet the step's count and aggregates; the prefix that does. */
+function satisfy(step: Step, items: readonly Held[]): readonly Held[] | undefined {
+  const need = step.count;
+  const distinct = step.distinct;
+  const sum = step.sum;
+  if (distinct === undefined && sum === undefined) return items.length >= need ? items.slice(0, need) : undefined;
+  const seen = new Set<string>();
+  let total = 0;
+  for (let i = 0; i < items.length; i++) {
+    const h = items[i] as Held;
+    if (distinct !== undefined) for (const v of valuesOf(h, distinct.of.text)) seen.add(v);
+    if (sum !== undefined) total += h.amount;
+    if (i + 1 >= need && met(distinct, seen.size) && met(sum, total)) return items.slice(0, i + 1);
+  }
+  return undefined;
+}
+
+function met(a: Aggregate | undefined, value: number): boolean {
+  return a === undefined || value >= a.min;
+}
+
+/** Whether `h` for step `index` agrees with the inputs already chosen for earlier steps. */
+function bound(where: readonly Binding[], index: number, h: Held, chosen: Assignment): boolean {
+  for (const b of where) {
+    const mine = b.left.step === index ? b.left : b.right.step === index ? b.right : undefined;
+    const other = mine === b.left ? b.right : b.left;
+    if (mine === undefined || other.step >= chosen.length) continue;
+    const a = valuesOf(h, mine.attr.text);
+    const others = (chosen[other.step] ?? []).flatMap((x) => valuesOf(x, other.attr.text));
+    const shared = a.some((v) => others.includes(v));
+    if (b.op === '==' ? !shared : shared) return false;
+  }
+  return true;
+}
+
+/** Sequence: steps in order of event time, the whole within the window (an absent last step excluded). */
+function sequence(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Assignment | undefined {
+  const steps = rule.steps.filter((s) => !s.absent);
+  const first = buffers[0] ?? [];
+  for (const start of first) {
+    const end = start.timeMs + rule.withinMs;
+    const chosen: (readonly Held[])[] = [];
+    const used = new Set<string>();
+    let prev = start.timeMs;
+    let ok = true;
+    for (const step of steps) {
+      const limit = step.withinMs === undefined || step.index === 0 ? end : Math.min(end, prev + step.withinMs);
+      const from = step.index === 0 ? start.timeMs : prev;
+      const items = (buffers[step.index] ?? []).filter((h) => h.timeMs >= from && h.timeMs <= limit && !used.has(h.id) && (step.index > 0 || h.timeMs > start.timeMs || h === start || h.id >= start.id) && bound(rule.where, step.index, h, chosen));
+      const got = satisfy(step, items);
+      if (got === undefined) {
+        ok = false;
+        break;
+      }
+      for (const h of got) used.add(h.id);
+      chosen.push(got);
+      prev = (got.at(-1) as Held).timeMs;
+    }
+    if (ok) return chosen;
+  }
+  return undefined;
+}
+
+/** All of the steps (or `min` of them, for any) within one window, in any order. */
+function set(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Assignment | undefined {
+  const starts = [...new Set(buffers.flatMap((b) => b.map((h) => h.timeMs)))].sort((a, b) => a - b);
+  for (const t of starts) {
+    const end = t + rule.withinMs;
+    const chosen: (readonly Held[])[] = [];
+    let satisfied = 0;
+    for (const step of rule.steps) {
+      const items = (buffers[step.index] ?? []).filter((h) => h.timeMs >= t && h.timeMs <= end);
+      const got = satisfy(step, items);
+      chosen.push(got ?? []);
+      if (got !== undefined && got.length > 0) satisfied++;
+    }
+    if (satisfied >= rule.min) return chosen;
+  }
+  return undefined;
+}
+
+export function complete(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Assignment | undefined {
+  return rule.mode === 'sequence' ? sequence(rule, buffers) : set(rule, buffers);
+}
+
+/** Inserts `h` in time order (then id, so any arrival order gives the same buffer). */
+export function insertHeld(buffer: Held[], h: Held): void {
+  let i = buffer.length;
+  while (i > 0) {
+    const p = buffer[i - 1] as Held;
+    if (p.timeMs < h.timeMs || (p.timeMs === h.timeMs && p.id <= h.id)) break;
+    i--;
+  }
+  if (i > 0 && (buffer[i - 1] as Held).id === h.id) return;
+  buffer.splice(i, 0, h);
+}
+
+/** How many inputs a step keeps per key: enough for its count and aggregates, never unbounded. */
+export function stepCap(step: Step): number {
+  if (step.sum !== undefined) return 1024;
+  return Math.min(1024, Math.max(16, 2 * step.count, 2 * (step.distinct?.min ?? 0)));
+}
