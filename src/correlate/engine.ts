@@ -324,7 +324,17 @@ export class CorrelationEngine {
       this.#pendingAbsence.add(state);
       return;
     }
-    this.#open(state, assignment, held.timeMs, held.time);
+    // Completed, in event time, by the latest of the inputs it needs: the input that arrived
+    // last when input comes in order, and the same answer when late records come after it.
+    let last = held;
+    let first = true;
+    for (const step of assignment) {
+      for (const h of step) {
+        if (first || h.timeMs > last.timeMs) last = h;
+        first = false;
+      }
+    }
+    this.#open(state, assignment, last.timeMs, last.time);
   }
 
   #open(state: KeyState, assignment: readonly (readonly Held[])[], detectedMs: number, detected: string): void {
@@ -332,6 +342,10 @@ export class CorrelationEngine {
     const id = stableId(rule.kind === 'threat' ? 'thr-' : 'atk-', [rule.name, state.key, state.instances]);
     state.instances++;
     const draft = buildOutput(rule, id, state.key, assignment, detectedMs, detected, (tid) => this.#threats.get(tid));
+    // What else the key holds inside the window is evidence too (more of the same repeated step).
+    for (const b of state.buffers) {
+      for (const h of b) if (h.timeMs >= draft.firstMs - rule.withinMs && h.timeMs <= draft.lastMs + rule.withinMs) draft.add(h, h.kind === 'threat' ? this.#threats.get(h.id) : undefined);
+    }
     state.open = draft;
     for (const t of draft.threatIds) this.#consume(t, state);
     this.#publish(draft, 'new');
