@@ -72,6 +72,9 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
   const readsEvents = correlation?.readsEvents === true;
   const decodeOptions = {
     format: options.format,
+    // Several files are read side by side in event-time order: what happened together is
+    // correlated together whatever the order of the files.
+    order: 'time' as const,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.states === undefined ? {} : { states: options.states }),
   };

@@ -56,7 +56,7 @@ interface KeyState {
   /** Outputs this key has produced so far (numbers the next one's id). */
   instances: number;
   /** For a pattern ending in an absence: when the prefix completed, and until when to wait. */
-  absence: { readonly deadlineMs: number; readonly held: readonly (readonly Held[])[] } | undefined;
+  absence: { readonly afterMs: number; readonly deadlineMs: number; readonly held: readonly (readonly Held[])[] } | undefined;
 }
 
 const PRIORITY_SEVERITY: ReadonlyMap<string, number> = new Map(PRIORITIES.map((p, i) => [p, i <= 2 ? 3 : i === 3 ? 2 : i === 4 ? 1 : 0]));
@@ -296,14 +296,11 @@ export class CorrelationEngine {
       }
     }
     if (step.absent) {
-      if (state.absence !== undefined && held.timeMs <= state.absence.deadlineMs) {
+      if (state.absence !== undefined && held.timeMs >= state.absence.afterMs && held.timeMs <= state.absence.deadlineMs) {
         // What was to be absent came: this prefix does not complete the pattern.
         state.absence = undefined;
         this.#pendingAbsence.delete(state);
-        for (const b of state.buffers) {
-          this.#held -= b.length;
-          b.length = 0;
-        }
+        this.#clear(state);
       }
       return;
     }
@@ -320,7 +317,7 @@ export class CorrelationEngine {
     const absent = rule.steps.find((s) => s.absent);
     if (absent !== undefined) {
       const end = Math.max(...assignment.flat().map((h) => h.timeMs));
-      state.absence = { deadlineMs: end + (absent.withinMs as number), held: assignment };
+      state.absence = { afterMs: end, deadlineMs: end + (absent.withinMs as number), held: assignment };
       this.#pendingAbsence.add(state);
       return;
     }
@@ -358,6 +355,7 @@ export class CorrelationEngine {
   }
 
   #publish(draft: OutputDraft, change: 'new' | 'updated'): void {
+    if (change === 'updated') draft.updates++;
     const out = draft.snapshot();
     if (out.kind === 'threat') {
       this.#threats.set(out.id, out);
@@ -410,11 +408,16 @@ export class CorrelationEngine {
     }
   }
 
+  /** Ends the key's open output: later inputs start a new one from scratch. */
   #close(state: KeyState): void {
     const open = state.open;
     if (open === undefined) return;
     for (const t of open.threatIds) this.#consumers.get(t)?.delete(state);
     state.open = undefined;
+    this.#clear(state);
+  }
+
+  #clear(state: KeyState): void {
     for (const b of state.buffers) {
       this.#held -= b.length;
       b.length = 0;
@@ -437,6 +440,7 @@ export class CorrelationEngine {
     const s = this.#states.get(id);
     if (s === undefined) return;
     this.#close(s);
+    this.#clear(s);
     this.#pendingAbsence.delete(s);
     this.#states.delete(id);
   }

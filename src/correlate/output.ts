@@ -18,6 +18,8 @@ export interface OutputDraft {
   readonly firstMs: number;
   readonly lastMs: number;
   readonly threatIds: readonly string[];
+  /** How often it was published again after it was first reported (the engine counts). */
+  updates: number;
   /** Adds an input; whether the output changed. */
   add(held: Held, threat?: Threat): boolean;
   /** A threat it rests on grew; whether the output changed. */
@@ -45,7 +47,7 @@ class Draft implements OutputDraft {
   readonly #techniques = new Set<string>();
   readonly #held = new Set<string>();
   #maxInputSeverity = 0;
-  #updates = -1;
+  updates = 0;
 
   constructor(
     readonly rule: CorrelationRule,
@@ -86,7 +88,6 @@ class Draft implements OutputDraft {
       if (this.rule.kind === 'attack') for (const t of threat.techniques) this.#techniques.add(t);
     }
     this.#maxInputSeverity = Math.max(this.#maxInputSeverity, h.severity);
-    this.#updates++;
     return true;
   }
 
@@ -105,7 +106,6 @@ class Draft implements OutputDraft {
       this.last = t.lastSeen;
       changed = true;
     }
-    if (changed) this.#updates++;
     return changed;
   }
 
@@ -158,7 +158,7 @@ class Draft implements OutputDraft {
       entities: this.#entityList(),
       signals: [...this.#signals],
       events: [...this.#events],
-      updates: Math.max(0, this.#updates),
+      updates: this.updates,
     };
     const values = (name: string): string | undefined => {
       if (name === 'key') return this.#keyName();

@@ -9,6 +9,7 @@ import type { VigilEvent } from '../core/event.js';
 import { systemClock, type Clock } from '../core/time.js';
 import { builtinDecoders } from '../sources/index.js';
 import { expandInputs, readInput, type SplitterLimits } from '../transports/file/index.js';
+import { mergeByTime } from './merge-time.js';
 import { createRecordDecoder, type Decoded, type FormatOption } from './record-decoder.js';
 
 export interface DecodeOptions {
@@ -18,6 +19,11 @@ export interface DecodeOptions {
   readonly limits?: SplitterLimits;
   /** Per-run source states made by the caller (see RecordDecoderOptions.states). */
   readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
+  /**
+   * `time`: several inputs are merged in event-time order (merge-time.ts), so results do not
+   * depend on the order files are named or read in. Default: one file after the other.
+   */
+  readonly order?: 'files' | 'time';
 }
 
 /** Streams the outcomes of decoding every input under `paths`, batch by batch. */
@@ -35,8 +41,8 @@ export async function* decodeInputs(paths: readonly string[], options: DecodeOpt
       error: { input: p.path, line: 0, code: 'INPUT_UNREADABLE', message: `cannot read input: ${p.message}` },
     }));
   }
-  for (const file of files) {
-    const readOptions = options.limits === undefined ? {} : { limits: options.limits };
+  const readOptions = options.limits === undefined ? {} : { limits: options.limits };
+  const decodeFile = async function* (file: string): AsyncGenerator<Decoded[]> {
     for await (const items of readInput(file, readOptions)) {
       const out: Decoded[] = [];
       for (const item of items) {
@@ -45,7 +51,12 @@ export async function* decodeInputs(paths: readonly string[], options: DecodeOpt
       }
       yield out;
     }
+  };
+  if (options.order === 'time' && files.length > 1) {
+    yield* mergeByTime(files.map((f) => decodeFile(f)));
+    return;
   }
+  for (const file of files) yield* decodeFile(file);
 }
 
 export interface DecodedFiles {

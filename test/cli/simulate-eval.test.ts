@@ -82,8 +82,14 @@ describe('vigil eval', () => {
     for (const x of r.runs) {
       assert.equal(x.evaluation.falseAttacks, 0);
       assert.ok(x.evaluation.funnel.signals < x.evaluation.funnel.events);
-      for (const s of x.evaluation.scenarios.filter((y) => y.kind === 'attack')) assert.ok(s.signalledEvents > 0, s.id);
+      for (const s of x.evaluation.scenarios.filter((y) => y.kind === 'attack')) {
+        assert.ok(s.signalledEvents > 0, s.id);
+        assert.equal(s.outcome, 'detected', `${s.id}: ${s.why}`);
+      }
+      for (const s of x.evaluation.scenarios.filter((y) => y.kind === 'benign')) assert.equal(s.outcome, 'quiet', `${s.id}: ${s.why}`);
     }
+    // Correlation detects every intent: nothing is left pending.
+    assert.deepEqual(r.pending_intents, []);
   });
 
   it('fails an attack scenario that raises no signal', async () => {
