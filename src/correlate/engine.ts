@@ -17,7 +17,7 @@ import type { SourceBinding } from '../rules/engine.js';
 import { buildOutput, type OutputDraft } from './output.js';
 import type { CorrelationSet } from './load.js';
 import type { Attribute, CorrelationRule, Matcher, Step } from './model.js';
-import { complete, insertHeld, stepCap, type Held } from './pattern.js';
+import { complete, insertHeld, stepCap, type Completion, type Held } from './pattern.js';
 
 export interface CorrelationOptions {
   /** Most (rule, key) states held at once; the least recently touched are dropped beyond it. */
@@ -81,7 +81,7 @@ export class CorrelationEngine {
   readonly #states = new Map<string, KeyState>();
   readonly #threats = new Map<string, Threat>();
   readonly #attacks = new Map<string, Attack>();
-  /** Which open drafts took a threat as evidence, so they grow with it. */
+  /** Which states hold a threat, so they see it grow. */
   readonly #consumers = new Map<string, Set<KeyState>>();
   readonly #pendingAbsence = new Set<KeyState>();
   #maxEventMs = Number.NEGATIVE_INFINITY;
@@ -281,22 +281,10 @@ export class CorrelationEngine {
 
   #hold(state: KeyState, step: Step, held: Held, input: Input): void {
     const rule = state.rule;
-    const open = state.open;
     // An output whose window has passed is closed: the next match starts a new one.
-    if (open !== undefined && held.timeMs > open.lastMs + rule.withinMs) this.#close(state);
-    if (state.open !== undefined) {
-      if (step.absent) return;
-      if (held.timeMs >= state.open.firstMs - rule.withinMs) {
-        if (state.open.add(held, input.threat)) {
-          if (input.threat !== undefined) this.#consume(input.threat.id, state);
-          this.#publish(state.open, 'updated');
-        }
-        state.lastMs = Math.max(state.lastMs, held.timeMs);
-        return;
-      }
-    }
+    if (state.open !== undefined && held.timeMs > state.open.lastMs + rule.withinMs) this.#close(state);
     if (step.absent) {
-      if (state.absence !== undefined && held.timeMs >= state.absence.afterMs && held.timeMs <= state.absence.deadlineMs) {
+      if (state.open === undefined && state.absence !== undefined && held.timeMs >= state.absence.afterMs && held.timeMs <= state.absence.deadlineMs) {
         // What was to be absent came: this prefix does not complete the pattern.
         state.absence = undefined;
         this.#pendingAbsence.delete(state);
@@ -307,44 +295,53 @@ export class CorrelationEngine {
     const buffer = state.buffers[step.index] as Held[];
     const before = buffer.length;
     insertHeld(buffer, held);
-    if (buffer.length > stepCap(step)) buffer.shift();
+    // Over the cap, the middle goes: the earliest inputs say when the pattern was first
+    // complete (late records land there), the latest are what later inputs will pair with.
+    if (buffer.length > stepCap(step)) this.#drop(state, buffer.splice(buffer.length >> 1, 1)[0] as Held);
     this.#held += buffer.length - before;
+    if (input.threat !== undefined) this.#consume(input.threat.id, state);
     state.lastMs = Math.max(state.lastMs, held.timeMs);
     this.#prune(state);
+    const open = state.open;
+    if (open !== undefined) {
+      if (held.timeMs < open.firstMs - rule.withinMs) return;
+      let changed = open.add(held, input.threat);
+      // A late input can only make the pattern complete earlier than it was found to be.
+      if (held.timeMs < open.detectedMs) changed = this.#recomplete(state, open) || changed;
+      if (changed) this.#publish(open, 'updated');
+      return;
+    }
     if (state.absence !== undefined) return;
-    const assignment = complete(rule, state.buffers);
-    if (assignment === undefined) return;
+    const done = complete(rule, state.buffers);
+    if (done === undefined) return;
     const absent = rule.steps.find((s) => s.absent);
     if (absent !== undefined) {
-      const end = Math.max(...assignment.flat().map((h) => h.timeMs));
-      state.absence = { afterMs: end, deadlineMs: end + (absent.withinMs as number), held: assignment };
+      state.absence = { afterMs: done.atMs, deadlineMs: done.atMs + (absent.withinMs as number), held: done.assignment };
       this.#pendingAbsence.add(state);
       return;
     }
-    // Completed, in event time, by the latest of the inputs it needs: the input that arrived
-    // last when input comes in order, and the same answer when late records come after it.
-    let last = held;
-    let first = true;
-    for (const step of assignment) {
-      for (const h of step) {
-        if (first || h.timeMs > last.timeMs) last = h;
-        first = false;
-      }
-    }
-    this.#open(state, assignment, last.timeMs, last.time);
+    this.#open(state, done);
   }
 
-  #open(state: KeyState, assignment: readonly (readonly Held[])[], detectedMs: number, detected: string): void {
+  /** Whether the held inputs now complete the open output's pattern earlier (then it says so). */
+  #recomplete(state: KeyState, open: OutputDraft): boolean {
+    const done = complete(state.rule, state.buffers);
+    if (done === undefined || done.atMs >= open.detectedMs) return false;
+    open.detectedMs = done.atMs;
+    open.detected = done.at;
+    return true;
+  }
+
+  #open(state: KeyState, done: Completion): void {
     const rule = state.rule;
     const id = stableId(rule.kind === 'threat' ? 'thr-' : 'atk-', [rule.name, state.key, state.instances]);
     state.instances++;
-    const draft = buildOutput(rule, id, state.key, assignment, detectedMs, detected, (tid) => this.#threats.get(tid));
+    const draft = buildOutput(rule, id, state.key, done.assignment, done.atMs, done.at, (tid) => this.#threats.get(tid));
     // What else the key holds inside the window is evidence too (more of the same repeated step).
     for (const b of state.buffers) {
       for (const h of b) if (h.timeMs >= draft.firstMs - rule.withinMs && h.timeMs <= draft.lastMs + rule.withinMs) draft.add(h, h.kind === 'threat' ? this.#threats.get(h.id) : undefined);
     }
     state.open = draft;
-    for (const t of draft.threatIds) this.#consume(t, state);
     this.#publish(draft, 'new');
   }
 
@@ -392,10 +389,24 @@ export class CorrelationEngine {
     this.#until(input);
   }
 
-  /** A threat grew: the attacks built on it grow with it. */
+  /**
+   * A threat grew: the states holding it see its new extent, the outputs built on it grow with
+   * it, and when it turned out to be recognised earlier (late evidence), so may they.
+   */
   #growConsumers(t: Threat): void {
     for (const state of this.#consumers.get(t.id) ?? []) {
-      if (state.open?.refreshThreat(t) === true) this.#publish(state.open, 'updated');
+      for (const b of state.buffers) {
+        const i = b.findIndex((h) => h.id === t.id);
+        if (i < 0 || (b[i] as Held).timeMs === t.detectedMs) continue;
+        const old = b[i] as Held;
+        b.splice(i, 1);
+        insertHeld(b, { ...old, timeMs: t.detectedMs, time: t.detectedAt, signals: t.signals, events: t.events });
+      }
+      const open = state.open;
+      if (open === undefined) continue;
+      let changed = open.refreshThreat(t);
+      if (t.detectedMs < open.detectedMs) changed = this.#recomplete(state, open) || changed;
+      if (changed) this.#publish(open, 'updated');
     }
   }
 
@@ -410,18 +421,31 @@ export class CorrelationEngine {
 
   /** Ends the key's open output: later inputs start a new one from scratch. */
   #close(state: KeyState): void {
-    const open = state.open;
-    if (open === undefined) return;
-    for (const t of open.threatIds) this.#consumers.get(t)?.delete(state);
+    if (state.open === undefined) return;
     state.open = undefined;
     this.#clear(state);
   }
 
   #clear(state: KeyState): void {
     for (const b of state.buffers) {
+      for (const h of b) this.#forget(h, state);
       this.#held -= b.length;
       b.length = 0;
     }
+  }
+
+  /** A held input leaves the state (pruned, capped out). */
+  #drop(state: KeyState, h: Held): void {
+    this.#held--;
+    this.#forget(h, state);
+  }
+
+  #forget(h: Held, state: KeyState): void {
+    if (h.kind !== 'threat') return;
+    const set = this.#consumers.get(h.id);
+    if (set === undefined) return;
+    set.delete(state);
+    if (set.size === 0) this.#consumers.delete(h.id);
   }
 
   #prune(state: KeyState): void {
@@ -429,10 +453,7 @@ export class CorrelationEngine {
     for (const b of state.buffers) {
       let n = 0;
       while (n < b.length && (b[n] as Held).timeMs < cutoff) n++;
-      if (n > 0) {
-        b.splice(0, n);
-        this.#held -= n;
-      }
+      if (n > 0) for (const h of b.splice(0, n)) this.#drop(state, h);
     }
   }
 
@@ -469,7 +490,7 @@ export class CorrelationEngine {
       if (a === undefined || a.deadlineMs > watermark) continue;
       this.#pendingAbsence.delete(s);
       s.absence = undefined;
-      this.#open(s, a.held, a.deadlineMs, new Date(a.deadlineMs).toISOString());
+      this.#open(s, { assignment: a.held, atMs: a.deadlineMs, at: new Date(a.deadlineMs).toISOString() });
     }
   }
 }

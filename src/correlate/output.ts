@@ -15,6 +15,9 @@ const MAX_IDS = 500;
 const MAX_ENTITIES = 64;
 
 export interface OutputDraft {
+  /** When the pattern was complete, in event time (earlier when late inputs show it was). */
+  detectedMs: number;
+  detected: string;
   readonly firstMs: number;
   readonly lastMs: number;
   readonly threatIds: readonly string[];
@@ -53,8 +56,8 @@ class Draft implements OutputDraft {
     readonly rule: CorrelationRule,
     readonly id: string,
     readonly key: string,
-    readonly detectedMs: number,
-    readonly detected: string,
+    public detectedMs: number,
+    public detected: string,
   ) {
     for (const t of rule.techniques) this.#techniques.add(t);
   }
@@ -76,8 +79,9 @@ class Draft implements OutputDraft {
       this.lastMs = lastMs;
       this.last = threat?.lastSeen ?? h.time;
     }
-    for (const s of h.signals) if (this.#signals.size < MAX_IDS) this.#signals.add(s);
-    for (const e of h.events) if (this.#events.size < MAX_IDS) this.#events.add(e);
+    // A threat's evidence as it stands now, which may have grown since it was held.
+    for (const s of threat?.signals ?? h.signals) if (this.#signals.size < MAX_IDS) this.#signals.add(s);
+    for (const e of threat?.events ?? h.events) if (this.#events.size < MAX_IDS) this.#events.add(e);
     for (const e of h.entities) {
       if (this.#entities.size >= MAX_ENTITIES) break;
       const k = entityKey(e);

@@ -68,20 +68,41 @@ function bound(where: readonly Binding[], index: number, h: Held, chosen: Assign
   return true;
 }
 
+/** The inputs that completed each step, and the event time at which the pattern was complete. */
+export interface Completion {
+  readonly assignment: Assignment;
+  readonly atMs: number;
+  readonly at: string;
+}
+
+/** The latest of the inputs (the one that completed the step or pattern in event time). */
+function latest(items: readonly Held[]): Held | undefined {
+  let last: Held | undefined;
+  for (const h of items) if (last === undefined || h.timeMs > last.timeMs || (h.timeMs === last.timeMs && h.id > last.id)) last = h;
+  return last;
+}
+
+function better(a: Completion | undefined, b: Completion): Completion {
+  return a === undefined || b.atMs < a.atMs ? b : a;
+}
+
 /** Sequence: steps in order of event time, the whole within the window (an absent last step excluded). */
-function sequence(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Assignment | undefined {
+function sequence(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Completion | undefined {
   const steps = rule.steps.filter((s) => !s.absent);
   const first = buffers[0] ?? [];
-  for (const start of first) {
+  let best: Completion | undefined;
+  for (let k = 0; k < first.length; k++) {
+    const start = first[k] as Held;
     const end = start.timeMs + rule.withinMs;
     const chosen: (readonly Held[])[] = [];
     const used = new Set<string>();
     let prev = start.timeMs;
+    let last: Held = start;
     let ok = true;
     for (const step of steps) {
       const limit = step.withinMs === undefined || step.index === 0 ? end : Math.min(end, prev + step.withinMs);
-      const from = step.index === 0 ? start.timeMs : prev;
-      const items = (buffers[step.index] ?? []).filter((h) => h.timeMs >= from && h.timeMs <= limit && !used.has(h.id) && (step.index > 0 || h.timeMs > start.timeMs || h === start || h.id >= start.id) && bound(rule.where, step.index, h, chosen));
+      const pool = step.index === 0 ? first.slice(k) : (buffers[step.index] ?? []);
+      const items = pool.filter((h) => h.timeMs >= prev && h.timeMs <= limit && !used.has(h.id) && bound(rule.where, step.index, h, chosen));
       const got = satisfy(step, items);
       if (got === undefined) {
         ok = false;
@@ -89,32 +110,43 @@ function sequence(rule: CorrelationRule, buffers: readonly (readonly Held[])[]):
       }
       for (const h of got) used.add(h.id);
       chosen.push(got);
-      prev = (got.at(-1) as Held).timeMs;
+      last = got.at(-1) as Held;
+      prev = last.timeMs;
     }
-    if (ok) return chosen;
+    if (ok) best = better(best, { assignment: chosen, atMs: last.timeMs, at: last.time });
   }
-  return undefined;
+  return best;
 }
 
 /** All of the steps (or `min` of them, for any) within one window, in any order. */
-function set(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Assignment | undefined {
+function set(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Completion | undefined {
   const starts = [...new Set(buffers.flatMap((b) => b.map((h) => h.timeMs)))].sort((a, b) => a - b);
+  let best: Completion | undefined;
   for (const t of starts) {
     const end = t + rule.withinMs;
     const chosen: (readonly Held[])[] = [];
-    let satisfied = 0;
+    const done: Held[] = [];
     for (const step of rule.steps) {
       const items = (buffers[step.index] ?? []).filter((h) => h.timeMs >= t && h.timeMs <= end);
       const got = satisfy(step, items);
       chosen.push(got ?? []);
-      if (got !== undefined && got.length > 0) satisfied++;
+      const l = got === undefined ? undefined : latest(got);
+      if (l !== undefined) done.push(l);
     }
-    if (satisfied >= rule.min) return chosen;
+    if (done.length < rule.min) continue;
+    // Complete when the min-th step was: the steps' own completions, in time order.
+    done.sort((a, b) => a.timeMs - b.timeMs || (a.id < b.id ? -1 : 1));
+    const when = done[rule.min - 1] as Held;
+    best = better(best, { assignment: chosen, atMs: when.timeMs, at: when.time });
   }
-  return undefined;
+  return best;
 }
 
-export function complete(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Assignment | undefined {
+/**
+ * Whether the held inputs complete the pattern and, of the ways they do, the one complete
+ * earliest in event time: the same answer whatever order the inputs arrived in.
+ */
+export function complete(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Completion | undefined {
   return rule.mode === 'sequence' ? sequence(rule, buffers) : set(rule, buffers);
 }
 

@@ -28,6 +28,7 @@ export function reportToTable(r: AnalyzeReport, color: boolean): string {
   const paint = (style: Style, s: string) => (color ? styleText(style, s) : s);
   const out: string[] = [];
   const sources = Object.entries(r.bySource)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const s = r.summary;
