@@ -23,6 +23,7 @@ const zones = [
   { target: './src/pipeline', from: './src', except: ['./core', './sources', './transports', './rules', './pipeline'], message: 'the pipeline wires core, sources, transports and rules.' },
   { target: './src/baseline', from: './src', except: ['./core', './lang', './rules', './baseline'], message: 'baselines know core, the language and the rule sources\' fields.' },
   { target: './src/intel', from: './src', except: ['./core', './lang', './rules', './intel'], message: 'threat intelligence knows core, the language and the rule sources\' fields.' },
+  { target: './src/correlate', from: './src', except: ['./core', './lang', './rules', './correlate'], message: 'correlation knows core, the language and the rule sources\' fields (for event steps).' },
   { target: './src/sim', from: './src', except: ['./core', './sim', './pipeline', './sources'], message: 'the simulator knows core, and the decoders (through the pipeline) to name its records\' ids.' },
   { target: './src/eval', from: './src', except: ['./core', './sim', './eval'], message: 'evaluation compares findings with the simulator\'s ground truth, nothing more.' },
   { target: './src/bench', from: './src/cli', message: 'nothing imports the CLI.' },

@@ -101,6 +101,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
         }
         for (const other of options.also ?? []) for (const s of other.detect(d.event)) report.signals.push(s);
         if (correlation !== undefined) {
+          correlation.observe(d.event);
           for (let i = before; i < report.signals.length; i++) correlation.signal(report.signals[i] as Signal, d.event);
           if (readsEvents) correlation.event(d.event);
         }

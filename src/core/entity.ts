@@ -58,6 +58,7 @@ export const RELATION_KINDS = [
   'from-ip', // actor -> source IP
   'connects-to', // process -> remote IP / domain
   'contains', // bucket -> object
+  'same-as', // two names of one thing: a Kubernetes node and its EC2 instance
 ] as const;
 
 export type RelationKind = (typeof RELATION_KINDS)[number];

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
 import type { Attack, Threat } from '../core/threat.js';
+import { IdentityGraph } from './graph.js';
 import { at, engineFor, ent, sig } from './testing.js';
 
 const C1 = ent('container', 'aaaaaaaaaaaa', 'web');
@@ -266,5 +268,66 @@ describe('state', () => {
     assert.ok(roomy.stats.expired > 75_000, `${roomy.stats.expired} expired`);
     assert.ok(roomy.stats.keys < 20_000, `${roomy.stats.keys} keys held`);
     assert.equal(roomy.stats.evicted, 0);
+  });
+});
+
+describe('the identity graph', () => {
+  const node = ent('node', 'ip-10-0-2-61.internal');
+  const instance = ent('ec2-instance', 'i-0d805a712ac613e7f');
+  const session = ent('aws-principal', 'arn:aws:sts::1:assumed-role/node-role/i-0d805a712ac613e7f', 'node-role/i-0d805a712ac613e7f');
+  const kubelet = ent('k8s-user', 'system:node:ip-10-0-2-61.internal');
+  const YAML = `
+- threat: Metadata then outside use
+  techniques: [T1552.005]
+  by: ec2-instance
+  within: 1h
+  sequence:
+    - signal: {rule: Metadata}
+    - signal: {rule: Used outside}
+`;
+  function auditEvent(): VigilEvent {
+    const entities = [kubelet, session, instance, node];
+    return {
+      id: 'k8s-kubelet-1', source: 'k8saudit', kind: 'k8s', action: 'get', time: new Date(at(0)).toISOString(), timeMs: at(0), observedMs: at(0),
+      entities,
+      relations: [
+        { from: 'aws-principal:' + session.id, kind: 'acts-as', to: 'k8s-user:' + kubelet.id },
+        { from: 'aws-principal:' + session.id, kind: 'session-of', to: 'ec2-instance:' + instance.id },
+        { from: 'node:' + node.id, kind: 'same-as', to: 'ec2-instance:' + instance.id },
+      ],
+      payload: {}, origin: { path: 'audit', line: 1 },
+    };
+  }
+
+  it('joins a runtime input to the instance its node is, once an audit event has said so', () => {
+    const runtime = sig('Metadata', 10, [C1, POD, node]);
+    const cloud = sig('Used outside', 600, [session, instance]);
+    const without = engineFor(YAML);
+    without.signal(runtime);
+    without.signal(cloud);
+    assert.equal(without.threats.length, 0, 'nothing links the container to the instance');
+    const withGraph = engineFor(YAML);
+    withGraph.observe(auditEvent());
+    withGraph.signal(runtime);
+    withGraph.signal(cloud);
+    assert.equal(withGraph.threats.length, 1);
+    assert.equal(withGraph.threats[0]?.key, instance.id);
+    assert.ok(withGraph.stats.graph >= 4);
+  });
+
+  it('walks only identity and placement relations, not hubs', () => {
+    const g = new IdentityGraph();
+    const cluster = ent('cluster', 'prod');
+    const other = ent('node', 'ip-10-0-3-1.internal');
+    g.add([node, cluster, other], [
+      { from: 'node:' + node.id, kind: 'runs-in', to: 'cluster:prod' },
+      { from: 'node:' + other.id, kind: 'runs-in', to: 'cluster:prod' },
+    ]);
+    assert.deepEqual(g.reach(['node:' + node.id], 'node'), [], 'two nodes of one cluster are not one actor');
+    g.add([node, instance], [{ from: 'node:' + node.id, kind: 'same-as', to: 'ec2-instance:' + instance.id }]);
+    assert.deepEqual(g.reach(['node:' + node.id], 'ec2-instance').map((e) => e.id), [instance.id]);
+    const small = new IdentityGraph({ maxNodes: 10 });
+    for (let i = 0; i < 100; i++) small.add([], [{ from: `container:${i}`, kind: 'runs-in', to: `pod:p${i}` }]);
+    assert.ok(small.size <= 10);
   });
 });

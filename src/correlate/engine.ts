@@ -9,11 +9,13 @@
  * go first, and are counted). Everything is in event time and ordered by content, so replaying
  * the same input gives the same output, and ids do not depend on arrival order within lateness.
  */
+import type { EntityType } from '../core/entity.js';
 import type { VigilEvent } from '../core/event.js';
 import { stableId } from '../core/hash.js';
 import { PRIORITIES, type Signal } from '../core/signal.js';
 import { severityRank, type Attack, type Threat } from '../core/threat.js';
 import type { SourceBinding } from '../rules/engine.js';
+import { IdentityGraph } from './graph.js';
 import { buildOutput, type OutputDraft } from './output.js';
 import type { CorrelationSet } from './load.js';
 import type { Attribute, CorrelationRule, Matcher, Step } from './model.js';
@@ -24,6 +26,8 @@ export interface CorrelationOptions {
   readonly maxKeys?: number;
   /** Called for every new or grown threat and attack, in the order they happen. */
   readonly onOutput?: (output: Threat | Attack, change: 'new' | 'updated') => void;
+  /** Most entities the identity graph keeps. */
+  readonly maxGraphNodes?: number;
 }
 
 /** Observable size of the engine's state. */
@@ -34,6 +38,8 @@ export interface CorrelationStats {
   readonly expired: number;
   readonly threats: number;
   readonly attacks: number;
+  /** Entities in the identity graph. */
+  readonly graph: number;
 }
 
 /** What an input to a rule is, before it is held: the Held plus what keys and attributes read. */
@@ -84,6 +90,7 @@ export class CorrelationEngine {
   /** Which states hold a threat, so they see it grow. */
   readonly #consumers = new Map<string, Set<KeyState>>();
   readonly #pendingAbsence = new Set<KeyState>();
+  readonly #graph: IdentityGraph;
   #maxEventMs = Number.NEGATIVE_INFINITY;
   #maxLatenessMs = 0;
   #sinceSweep = 0;
@@ -96,6 +103,7 @@ export class CorrelationEngine {
     this.#bindings = bindings;
     this.#maxKeys = options.maxKeys ?? 2_000_000;
     this.#onOutput = options.onOutput;
+    this.#graph = new IdentityGraph(options.maxGraphNodes === undefined ? {} : { maxNodes: options.maxGraphNodes });
     for (const rule of this.#rules) {
       this.#maxLatenessMs = Math.max(this.#maxLatenessMs, rule.latenessMs);
       if (rule.until !== undefined) this.#untils.push({ rule, matcher: rule.until });
@@ -125,9 +133,18 @@ export class CorrelationEngine {
     return this.#eventSteps.size > 0 || this.#untils.some((u) => u.matcher.kind === 'event');
   }
 
-  /** A signal, with the event it was raised on when there is one (for field attributes). */
+  /**
+   * An event's relations for the identity graph. Kubernetes audit and CloudTrail events say who
+   * acts as whom (and are few); runtime events add theirs when they raise a signal.
+   */
+  observe(event: VigilEvent): void {
+    if (event.source === 'k8saudit' || event.source === 'cloudtrail') this.#graph.add(event.entities, event.relations);
+  }
+
+  /** A signal, with the event it was raised on when there is one (for field attributes and the graph). */
   signal(signal: Signal, event?: VigilEvent): void {
     this.#advance(signal.timeMs);
+    if (event !== undefined && event.source !== 'k8saudit' && event.source !== 'cloudtrail') this.#graph.add(event.entities, event.relations);
     const input: Input = {
       kind: 'signal',
       signal,
@@ -189,7 +206,7 @@ export class CorrelationEngine {
   }
 
   get stats(): CorrelationStats {
-    return { keys: this.#states.size, held: this.#held, evicted: this.#evicted, expired: this.#expired, threats: this.#threats.size, attacks: this.#attacks.size };
+    return { keys: this.#states.size, held: this.#held, evicted: this.#evicted, expired: this.#expired, threats: this.#threats.size, attacks: this.#attacks.size, graph: this.#graph.size };
   }
 
   #matches(m: Matcher, input: Input): boolean {
@@ -249,9 +266,26 @@ export class CorrelationEngine {
     return { ...input.held, values, amount };
   }
 
-  #take(rule: CorrelationRule, step: Step, input: Input): void {
+  /**
+   * The join keys of an input: its own entities of the key's type or, when it names none, the
+   * nearest ones the identity graph links it to (a runtime input's node → its EC2 instance).
+   */
+  #keys(by: readonly Attribute[], input: Input): Set<string> {
     const keys = new Set<string>();
-    for (const a of step.by ?? rule.by) for (const v of this.#values(a, input)) keys.add(v);
+    for (const a of by) {
+      const own = this.#values(a, input);
+      if (own.length > 0 || a.kind !== 'entity') {
+        for (const v of own) keys.add(v);
+        continue;
+      }
+      const start = input.held.entities.map((e) => `${e.type}:${e.id}`);
+      for (const e of this.#graph.reach(start, a.type as EntityType)) keys.add(a.part === 'id' ? e.id : e.name);
+    }
+    return keys;
+  }
+
+  #take(rule: CorrelationRule, step: Step, input: Input): void {
+    const keys = this.#keys(step.by ?? rule.by, input);
     if (keys.size === 0) return;
     const held = this.#holdFor(rule, step, input);
     for (const key of keys) {
@@ -413,9 +447,7 @@ export class CorrelationEngine {
   #until(input: Input): void {
     for (const u of this.#untils) {
       if (!this.#matches(u.matcher, input)) continue;
-      const keys = new Set<string>();
-      for (const a of u.rule.by) for (const v of this.#values(a, input)) keys.add(v);
-      for (const key of keys) this.#release(`${u.rule.index}\u0000${key}`);
+      for (const key of this.#keys(u.rule.by, input)) this.#release(`${u.rule.index}\u0000${key}`);
     }
   }
 

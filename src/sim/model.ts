@@ -96,6 +96,8 @@ export interface K8sIdentity {
   readonly sourceIps: readonly string[];
   readonly hours: readonly [number, number];
   readonly weekends: boolean;
+  /** `user.extra` as EKS writes it for IAM-authenticated users (nodes: their instance role session). */
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Environment {
@@ -276,7 +278,7 @@ export function buildEnvironment(random: Random, options: EnvironmentOptions): E
   const controllers: K8sIdentity[] = [
     { username: 'system:kube-controller-manager', groups: ['system:authenticated'], userAgent: 'kube-controller-manager/v1.30.4 (linux/amd64) kubernetes/a51b3b7/leader-election', sourceIps: ['10.0.0.10'], hours: [0, 24], weekends: true },
     { username: 'system:kube-scheduler', groups: ['system:authenticated'], userAgent: 'kube-scheduler/v1.30.4 (linux/amd64) kubernetes/a51b3b7/scheduler', sourceIps: ['10.0.0.10'], hours: [0, 24], weekends: true },
-    ...nodes.map((n) => ({ username: `system:node:${n.name}`, groups: ['system:nodes', 'system:authenticated'], userAgent: 'kubelet/v1.30.4 (linux/amd64) kubernetes/a51b3b7', sourceIps: [n.ip], hours: [0, 24] as const, weekends: true })),
+    ...nodes.map((n) => ({ username: `system:node:${n.name}`, groups: ['system:nodes', 'system:authenticated'], userAgent: 'kubelet/v1.30.4 (linux/amd64) kubernetes/a51b3b7', sourceIps: [n.ip], hours: [0, 24] as const, weekends: true, extra: nodeExtra(n, nodeRole) })),
   ];
   return {
     cluster: 'acme-prod',
@@ -309,4 +311,20 @@ export function principalNamed(env: Environment, name: string): AwsPrincipal {
 export function bucketNamed(env: Environment, name: string): string {
   if (!env.buckets.includes(name)) throw new Error(`scenario needs bucket ${name}, which the environment lacks`);
   return name;
+}
+
+/**
+ * What EKS's authenticator records in `user.extra` for a kubelet: the node's instance-role
+ * session, named after its EC2 instance, and the session's key (the one its CloudTrail calls
+ * carry, see benign/aws.ts).
+ */
+export function nodeExtra(n: Node, role: { readonly name: string; readonly arn: string; readonly roleId: string }): Record<string, string[]> {
+  const account = role.arn.split(':')[4] ?? '';
+  return {
+    accessKeyId: [`ASIA${n.instanceId.slice(2, 18).toUpperCase().padEnd(16, 'X')}`],
+    arn: [`arn:aws:sts::${account}:assumed-role/${role.name}/${n.instanceId}`],
+    canonicalArn: [role.arn],
+    principalId: [`${role.roleId}:${n.instanceId}`],
+    sessionName: [n.instanceId],
+  };
 }

@@ -85,7 +85,7 @@ export function auditEvent(r: Random, who: K8sIdentity, timeMs: number, q: Audit
     stage: 'ResponseComplete',
     requestURI: requestUri(q),
     verb: q.verb,
-    user: { username: who.username, groups: who.groups },
+    user: { username: who.username, groups: who.groups, ...(who.extra === undefined ? {} : { extra: who.extra }) },
     sourceIPs: [q.sourceIp ?? r.pick(who.sourceIps)],
     userAgent: q.userAgent ?? who.userAgent,
     objectRef,

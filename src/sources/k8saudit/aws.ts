@@ -5,6 +5,8 @@ import { extraValue } from './identity.js';
 /** `arn:PARTITION:sts|iam::ACCOUNT:RESOURCE`, the identity ARNs EKS writes into `user.extra`. */
 const IDENTITY_ARN = /^arn:(aws[a-z-]*):(sts|iam)::(\d{12}):([^\s]{1,512})$/;
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+/** The k8s-user entity key of a kubelet: `k8s-user:system:node:NODE`. */
+const KUBELET = 'k8s-user:system:node:';
 
 /** The role session's parts of an `assumed-role/ROLE/SESSION` resource. */
 function assumedRole(resource: string): { role: string; session: string } | undefined {
@@ -45,6 +47,12 @@ export function addAwsIdentity(set: EntitySet, extra: JsonObject | undefined, k8
   set.relate(principal, 'assumes', role);
   set.relate(role, 'member-of', accountKey);
   if (INSTANCE_ID.test(session.session)) {
-    set.relate(principal, 'session-of', set.add(createEntity('ec2-instance', session.session)));
+    const instance = set.add(createEntity('ec2-instance', session.session));
+    set.relate(principal, 'session-of', instance);
+    // A kubelet authenticates as its node's instance-role session: the audit log names the
+    // node and its EC2 instance together, which joins runtime evidence (by node) with
+    // CloudTrail evidence (by instance and role session).
+    const node = k8sUser?.startsWith(KUBELET) === true ? k8sUser.slice(KUBELET.length) : undefined;
+    if (node !== undefined && node !== '') set.relate(set.add(createEntity('node', node)), 'same-as', instance);
   }
 }
