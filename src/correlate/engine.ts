@@ -18,7 +18,7 @@ import type { SourceBinding } from '../rules/engine.js';
 import { IdentityGraph } from './graph.js';
 import { buildOutput, type OutputDraft } from './output.js';
 import type { CorrelationSet } from './load.js';
-import type { Attribute, CorrelationRule, Matcher, Step } from './model.js';
+import type { Attribute, CorrelationRule, Matcher, SignalCriteria, Step } from './model.js';
 import { complete, insertHeld, stepCap, type Completion, type Held } from './pattern.js';
 
 export interface CorrelationOptions {
@@ -69,6 +69,15 @@ const PRIORITY_SEVERITY: ReadonlyMap<string, number> = new Map(PRIORITIES.map((p
 /** Inputs between two sweeps of expired state. */
 const SWEEP_EVERY = 1024;
 
+function criteriaHold(c: SignalCriteria, s: Signal): boolean {
+  if (c.rules !== undefined && !c.rules.has(s.rule)) return false;
+  if (c.sources !== undefined && !c.sources.has(s.source)) return false;
+  if (c.techniques !== undefined && !techniqueCovers(c.techniques, s.techniques)) return false;
+  if (c.tags !== undefined && !s.tags.some((t) => c.tags?.has(t))) return false;
+  if (c.features !== undefined && (s.anomaly === undefined || !c.features.has(s.anomaly.feature))) return false;
+  return true;
+}
+
 function techniqueCovers(wanted: readonly string[], have: readonly string[]): boolean {
   return wanted.some((w) => have.some((h) => h === w || h.startsWith(`${w}.`)));
 }
@@ -109,14 +118,18 @@ export class CorrelationEngine {
       if (rule.until !== undefined) this.#untils.push({ rule, matcher: rule.until });
       for (const step of rule.steps) {
         const m = step.matcher;
-        if (m.kind === 'signal' && m.rules !== undefined) {
-          for (const name of m.rules) {
-            const l = this.#byRuleName.get(name) ?? [];
-            l.push({ rule, step });
-            this.#byRuleName.set(name, l);
+        if (m.kind === 'signal') {
+          for (const alt of m.alternatives) {
+            if (alt.rules === undefined) {
+              if (!this.#otherSignalSteps.some((x) => x.step === step)) this.#otherSignalSteps.push({ rule, step });
+              continue;
+            }
+            for (const name of alt.rules) {
+              const l = this.#byRuleName.get(name) ?? [];
+              if (!l.some((x) => x.step === step)) l.push({ rule, step });
+              this.#byRuleName.set(name, l);
+            }
           }
-        } else if (m.kind === 'signal') {
-          this.#otherSignalSteps.push({ rule, step });
         } else if (m.kind === 'threat') {
           this.#threatSteps.push({ rule, step });
         } else {
@@ -165,7 +178,11 @@ export class CorrelationEngine {
     };
     const named = this.#byRuleName.get(signal.rule);
     if (named !== undefined) for (const x of named) if (this.#matches(x.step.matcher, input)) this.#take(x.rule, x.step, input);
-    for (const x of this.#otherSignalSteps) if (this.#matches(x.step.matcher, input)) this.#take(x.rule, x.step, input);
+    for (const x of this.#otherSignalSteps) {
+      // A step with alternatives both by rule name and otherwise takes the input once.
+      if (named?.some((y) => y.step === x.step) === true) continue;
+      if (this.#matches(x.step.matcher, input)) this.#take(x.rule, x.step, input);
+    }
     this.#until(input);
     this.#maybeSweep();
   }
@@ -212,13 +229,7 @@ export class CorrelationEngine {
   #matches(m: Matcher, input: Input): boolean {
     if (m.kind === 'signal') {
       const s = input.signal;
-      if (s === undefined) return false;
-      if (m.rules !== undefined && !m.rules.has(s.rule)) return false;
-      if (m.sources !== undefined && !m.sources.has(s.source)) return false;
-      if (m.techniques !== undefined && !techniqueCovers(m.techniques, s.techniques)) return false;
-      if (m.tags !== undefined && !s.tags.some((t) => m.tags?.has(t))) return false;
-      if (m.features !== undefined && (s.anomaly === undefined || !m.features.has(s.anomaly.feature))) return false;
-      return true;
+      return s !== undefined && m.alternatives.some((c) => criteriaHold(c, s));
     }
     if (m.kind === 'threat') {
       const t = input.threat;

@@ -13,7 +13,7 @@ import { compile, ConditionCompileError, ConditionSyntaxError, createFieldTable,
 import type { Diagnostic, RuleErrorCode } from '../rules/diagnostics.js';
 import type { RuleFile, RuleSourceSpec } from '../rules/load.js';
 import { caret, readItems, SourceFile, type Entry, type YamlItem } from '../rules/yaml-items.js';
-import type { Aggregate, Attribute, Binding, CorrelationRule, Matcher, PatternMode, Step } from './model.js';
+import type { Aggregate, Attribute, Binding, CorrelationRule, Matcher, PatternMode, SignalCriteria, SignalMatcher, Step } from './model.js';
 
 export interface CorrelationSet {
   /** Every rule that compiled, in definition order, threats before the attacks they feed. */
@@ -196,7 +196,7 @@ class ItemReader {
     const id = s['as'] ?? `step${index + 1}`;
     if (typeof id !== 'string' || !/^[A-Za-z_][\w-]*$/.test(id)) throw new Problem('CORRELATION_INVALID', 'as: must be a name (letters, digits, _ and -)', offset);
     const count = s['count'] === undefined ? 1 : positiveInt(s['count'], 'count', offset);
-    const source = matcher.kind === 'event' ? matcher.source : matcher.kind === 'signal' && matcher.sources?.size === 1 ? [...matcher.sources][0] : undefined;
+    const source = matcher.kind === 'event' || matcher.kind === 'signal' ? matcher.source : undefined;
     const agg = (key: 'distinct' | 'sum'): Aggregate | undefined => {
       const v = s[key];
       if (v === undefined) return undefined;
@@ -250,23 +250,17 @@ class ItemReader {
         throw err;
       }
     }
+    if (kind === 'signal' && Array.isArray(spec)) {
+      if (spec.length === 0) throw new Problem('CORRELATION_INVALID', 'signal: a list holds one or more alternatives', offset);
+      return signalMatcher(spec.map((alt) => this.signalCriteria(alt, offset)));
+    }
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Problem('CORRELATION_INVALID', `${kind} is a mapping of criteria`, offset);
+    if (kind === 'signal') return signalMatcher([this.signalCriteria(spec, offset)]);
     const c = spec as Record<string, unknown>;
-    const known = kind === 'signal' ? SIGNAL_KEYS : THREAT_KEYS;
-    for (const k of Object.keys(c)) if (!known.has(k)) throw new Problem('CORRELATION_UNKNOWN_KEY', `unknown ${kind} criterion "${k}" (known: ${[...known].join(', ')})`, offset);
-    if (Object.keys(c).length === 0) throw new Problem('CORRELATION_INVALID', `${kind} needs at least one criterion`, offset);
+    for (const k of Object.keys(c)) if (!THREAT_KEYS.has(k)) throw new Problem('CORRELATION_UNKNOWN_KEY', `unknown threat criterion "${k}" (known: ${[...THREAT_KEYS].join(', ')})`, offset);
+    if (Object.keys(c).length === 0) throw new Problem('CORRELATION_INVALID', 'threat needs at least one criterion', offset);
     const set = (k: string): ReadonlySet<string> | undefined => (c[k] === undefined ? undefined : new Set(list(c[k], k, offset)));
     const techniques = c['technique'] === undefined ? undefined : techniqueList(c['technique'], offset);
-    if (kind === 'signal') {
-      return {
-        kind: 'signal',
-        ...(set('rule') === undefined ? {} : { rules: set('rule') as ReadonlySet<string> }),
-        ...(set('tag') === undefined ? {} : { tags: set('tag') as ReadonlySet<string> }),
-        ...(techniques === undefined ? {} : { techniques }),
-        ...(set('source') === undefined ? {} : { sources: set('source') as ReadonlySet<string> }),
-        ...(set('feature') === undefined ? {} : { features: set('feature') as ReadonlySet<string> }),
-      };
-    }
     const tactics = set('tactic');
     for (const t of tactics ?? []) if (tactic(t) === undefined) throw new Problem('CORRELATION_INVALID', `unknown ATT&CK tactic "${t}"`, offset);
     const sev = c['severity'];
@@ -277,6 +271,22 @@ class ItemReader {
       ...(techniques === undefined ? {} : { techniques }),
       ...(tactics === undefined ? {} : { tactics }),
       ...(sev === undefined ? {} : { minSeverity: severityRank(sev) }),
+    };
+  }
+
+  signalCriteria(spec: unknown, offset: number): SignalCriteria {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new Problem('CORRELATION_INVALID', 'signal is a mapping of criteria, or a list of them (alternatives)', offset);
+    const c = spec as Record<string, unknown>;
+    for (const k of Object.keys(c)) if (!SIGNAL_KEYS.has(k)) throw new Problem('CORRELATION_UNKNOWN_KEY', `unknown signal criterion "${k}" (known: ${[...SIGNAL_KEYS].join(', ')})`, offset);
+    if (Object.keys(c).length === 0) throw new Problem('CORRELATION_INVALID', 'signal needs at least one criterion', offset);
+    const set = (k: string): ReadonlySet<string> | undefined => (c[k] === undefined ? undefined : new Set(list(c[k], k, offset)));
+    const techniques = c['technique'] === undefined ? undefined : techniqueList(c['technique'], offset);
+    return {
+      ...(set('rule') === undefined ? {} : { rules: set('rule') as ReadonlySet<string> }),
+      ...(set('tag') === undefined ? {} : { tags: set('tag') as ReadonlySet<string> }),
+      ...(techniques === undefined ? {} : { techniques }),
+      ...(set('source') === undefined ? {} : { sources: set('source') as ReadonlySet<string> }),
+      ...(set('feature') === undefined ? {} : { features: set('feature') as ReadonlySet<string> }),
     };
   }
 
@@ -309,7 +319,7 @@ class ItemReader {
     const side = (id: string, attr: string): { step: number; attr: Attribute } => {
       const step = steps.find((s) => s.id === id);
       if (step === undefined) throw new Problem('CORRELATION_REFERENCE', `where: no step is called "${id}" (name steps with as:)`, offset);
-      const src = step.matcher.kind === 'event' ? step.matcher.source : step.matcher.kind === 'signal' && step.matcher.sources?.size === 1 ? [...step.matcher.sources][0] : undefined;
+      const src = step.matcher.kind === 'event' || step.matcher.kind === 'signal' ? step.matcher.source : undefined;
       return { step: step.index, attr: this.attribute(attr, src, offset) };
     };
     const left = side(ls, la);
@@ -317,6 +327,13 @@ class ItemReader {
     if (left.step === right.step) throw new Problem('CORRELATION_INVALID', 'where: a binding relates two different steps', offset);
     return { left, op: op as '==' | '!=', right, text: text.trim() };
   }
+}
+
+/** A signal matcher over alternatives; its source when every alternative names the same one. */
+function signalMatcher(alternatives: readonly SignalCriteria[]): SignalMatcher {
+  const sources = new Set(alternatives.map((a) => (a.sources?.size === 1 ? [...a.sources][0] : undefined)));
+  const only = sources.size === 1 ? [...sources][0] : undefined;
+  return { kind: 'signal', alternatives, ...(only === undefined ? {} : { source: only }) };
 }
 
 /** Threat rules whose inputs could be `to`'s output (by name, technique, tactic). */

@@ -7,9 +7,16 @@ import type { VigilEvent } from '../core/event.js';
 import type { Severity } from '../core/threat.js';
 import type { Position } from '../rules/diagnostics.js';
 
-/** Which signals a step takes: every given criterion must hold; within one, any value. */
+/** Which signals a step takes: any of its alternatives (`signal: [{…}, {…}]`). */
 export interface SignalMatcher {
   readonly kind: 'signal';
+  readonly alternatives: readonly SignalCriteria[];
+  /** The one source every alternative names, if they agree (for field attributes). */
+  readonly source?: string;
+}
+
+/** One set of criteria: every given criterion must hold; within one, any value. */
+export interface SignalCriteria {
   readonly rules?: ReadonlySet<string>;
   readonly tags?: ReadonlySet<string>;
   /** A technique matches itself and its sub-techniques (`T1552` takes `T1552.005`). */

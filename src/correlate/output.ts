@@ -34,8 +34,18 @@ function byTactic(a: string, b: string): number {
   return (tactic(a)?.order ?? 99) - (tactic(b)?.order ?? 99);
 }
 
+/**
+ * `{pod}` is the names of the output's pods; `{user|serviceaccount}` the first that has any; a
+ * placeholder with nothing to say is left out (with the parentheses around it).
+ */
 function template(text: string, values: (name: string) => string | undefined): string {
-  return text.replace(/\{([\w.-]+)\}/g, (whole, name: string) => values(name) ?? whole);
+  return text.replace(/\{([\w.|-]+)\}/g, (_whole, names: string) => {
+    for (const n of names.split('|')) {
+      const v = values(n);
+      if (v !== undefined) return v;
+    }
+    return '';
+  }).replace(/ \(\)/g, '');
 }
 
 class Draft implements OutputDraft {
