@@ -5,11 +5,12 @@
  *   - decoding: the same plus Vigil's decoders and the process tree;
  *   - signals: the same plus the rules (Vigil's defaults, every match), threat intelligence and
  *     behavioural baselines;
- *   - the pipeline: decode → signals → threats → attacks. Correlation (threats and attacks)
- *     has not landed yet, so today the pipeline is the signals stage, and the report says so;
+ *   - the pipeline: decode → signals → threats → attacks (the correlation stage);
  * and, during the pipeline pass, per-event latency (decode and detect, from the record's text to
  * its signals; sampled on one record in 16) as percentiles, the peak resident memory, and the size of the run's state.
  * Files are streamed, so the input can be far larger than memory (tens of millions of events).
+ * Every pass takes the files' chunks in one schedule, interleaved in event time as analyze
+ * interleaves its inputs, so correlation sees the telemetry as it happened.
  */
 
 import { isObject } from '../core/json.js';
@@ -19,7 +20,7 @@ import type { Signal } from '../core/signal.js';
 import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
 import { builtinDecoders } from '../sources/index.js';
 import { tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
-import { expandInputs, readInput } from '../transports/file/index.js';
+import { expandInputs, readInput, type SplitItem } from '../transports/file/index.js';
 import { LatencyHistogram } from './latency.js';
 
 export interface PipelineBenchResult {
@@ -41,10 +42,10 @@ export interface PipelineBenchResult {
   readonly processTreeSize: number;
   /** Behavioural profiles held at the end. */
   readonly baselineProfiles: number;
-  /** Keyed correlation state at the end (windows and partial matches); 0 until correlation lands. */
+  /** Keyed correlation state at the end: (rule, key) states, inputs they hold, identity-graph entities. */
   readonly correlationStateSize: number;
-  /** Whether threats and attacks were part of the pipeline pass. */
-  readonly correlation: 'pending';
+  readonly correlationHeld: number;
+  readonly identityGraphSize: number;
   readonly seconds: { readonly ceiling: number; readonly decode: number; readonly signals: number; readonly pipeline: number };
 }
 
@@ -53,10 +54,64 @@ export interface PipelineBenchOptions {
    * A fresh detector (rules, intel, baselines) and its process tree per pass: state must not
    * carry over between passes. `stateSize` reports what the detector holds (baseline profiles).
    */
-  readonly makeDetector: () => { detector: { detect(e: VigilEvent): Signal[] }; tree: ProcessTree; stateSize?: () => number };
+  readonly makeDetector: () => { detector: { detect(e: VigilEvent): Signal[] }; tree: ProcessTree; stateSize?: () => number; correlation?: Correlator };
   readonly onProgress?: (pass: string, records: number) => void;
   /** Rounds of the four passes; each pass's fastest is kept. Default 1. */
   readonly rounds?: number;
+}
+
+/** The correlation stage as the pipeline pass drives it (CorrelationEngine). */
+export interface Correlator {
+  readonly readsEvents: boolean;
+  observe(e: VigilEvent): void;
+  signal(s: Signal, e: VigilEvent): void;
+  event(e: VigilEvent): void;
+  flush(): void;
+  readonly stats: { readonly keys: number; readonly held: number; readonly graph: number; readonly threats: number; readonly attacks: number };
+}
+
+/** One chunk of one file, in the order every pass takes them. */
+interface ScheduledChunk {
+  readonly file: number;
+  readonly firstMs: number;
+}
+
+/**
+ * The files' chunks in event-time order of their first record (each file's own chunks stay in
+ * order): an untimed pass that reads every chunk and decodes only its first record.
+ */
+async function schedule(files: readonly string[]): Promise<ScheduledChunk[]> {
+  const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock });
+  const out: Decoded[] = [];
+  const chunks: (ScheduledChunk & { seq: number })[] = [];
+  for (let f = 0; f < files.length; f++) {
+    let last = Number.NEGATIVE_INFINITY;
+    for await (const items of readInput(files[f] as string)) {
+      const first = items.find((i) => i.type === 'record');
+      if (first !== undefined && first.type === 'record') {
+        decoder.decodeText(first.text, { path: files[f] as string, line: first.line }, out);
+        const e = out.find((d) => d.type === 'event');
+        if (e !== undefined && e.type === 'event') last = Math.max(last, e.event.timeMs);
+        out.length = 0;
+      }
+      chunks.push({ file: f, firstMs: last, seq: chunks.length });
+    }
+  }
+  return chunks.sort((a, b) => a.firstMs - b.firstMs || a.seq - b.seq);
+}
+
+async function* inFileOrder(files: readonly string[]): AsyncGenerator<{ file: string; items: SplitItem[] }> {
+  for (const file of files) for await (const items of readInput(file)) yield { file, items };
+}
+
+/** The chunks of every file in the schedule's order (then whatever the schedule did not foresee). */
+async function* scheduled(files: readonly string[], order: readonly ScheduledChunk[]): AsyncGenerator<{ file: string; items: SplitItem[] }> {
+  const its = files.map((f) => readInput(f));
+  for (const c of order) {
+    const r = await (its[c.file] as AsyncGenerator<SplitItem[]>).next();
+    if (r.done !== true) yield { file: files[c.file] as string, items: r.value };
+  }
+  for (let f = 0; f < files.length; f++) for await (const items of its[f] as AsyncGenerator<SplitItem[]>) yield { file: files[f] as string, items };
 }
 
 interface PassOutcome {
@@ -78,12 +133,21 @@ function parseOnly(text: string): number {
   return isObject(v) && Array.isArray(v['Records']) ? v['Records'].length : 1;
 }
 
-async function pass(files: readonly string[], mode: Mode, options: PipelineBenchOptions, latency?: LatencyHistogram, limit = Number.POSITIVE_INFINITY): Promise<PassOutcome & { tree?: ProcessTree; stateSize?: number }> {
+async function pass(
+  files: readonly string[],
+  order: readonly ScheduledChunk[] | undefined,
+  mode: Mode,
+  options: PipelineBenchOptions,
+  latency?: LatencyHistogram,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<PassOutcome & { tree?: ProcessTree; stateSize?: number; correlation?: Correlator }> {
   const made = mode === 'parse' ? undefined : options.makeDetector();
   const decoder = made === undefined
     ? undefined
     : createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock, states: new Map([[tetragonDecoder, made.tree]]) });
   const detect = mode === 'signals' || mode === 'pipeline' ? made?.detector : undefined;
+  const correlate = mode === 'pipeline' ? made?.correlation : undefined;
+  const readsEvents = correlate?.readsEvents === true;
   const out: Decoded[] = [];
   let records = 0;
   let bytes = 0;
@@ -91,9 +155,8 @@ async function pass(files: readonly string[], mode: Mode, options: PipelineBench
   let signals = 0;
   let ms = 0;
   let lastReport = 0;
-  for (const file of files) {
-    if (records >= limit) break;
-    for await (const items of readInput(file)) {
+  {
+    for await (const { file, items } of order === undefined ? inFileOrder(files) : scheduled(files, order)) {
       if (records >= limit) break;
       // Only the work on the records is timed: reading and cutting the file is the same in
       // every pass and its cost depends on the disk cache.
@@ -116,7 +179,13 @@ async function pass(files: readonly string[], mode: Mode, options: PipelineBench
           events++;
           // Falco alerts are signals already; the detector still matches them against intel.
           if (d.event.source === 'falco') signals++;
-          if (detect !== undefined) signals += detect.detect(d.event).length;
+          if (detect === undefined) continue;
+          const found = detect.detect(d.event);
+          signals += found.length;
+          if (correlate === undefined) continue;
+          correlate.observe(d.event);
+          for (let k = 0; k < found.length; k++) correlate.signal(found[k] as Signal, d.event);
+          if (readsEvents) correlate.event(d.event);
         }
         if (timed && out.length > 0) latency?.add(((performance.now() - s0) * 1000) / out.length, out.length);
         out.length = 0;
@@ -128,7 +197,12 @@ async function pass(files: readonly string[], mode: Mode, options: PipelineBench
       }
     }
   }
-  return { ms, records, bytes, events, signals, ...(made === undefined ? {} : { tree: made.tree, stateSize: made.stateSize?.() ?? 0 }) };
+  if (correlate !== undefined) {
+    const t0 = performance.now();
+    correlate.flush();
+    ms += performance.now() - t0;
+  }
+  return { ms, records, bytes, events, signals, ...(made === undefined ? {} : { tree: made.tree, stateSize: made.stateSize?.() ?? 0 }), ...(correlate === undefined ? {} : { correlation: correlate }) };
 }
 
 export async function benchPipeline(paths: readonly string[], options: PipelineBenchOptions): Promise<PipelineBenchResult> {
@@ -137,22 +211,23 @@ export async function benchPipeline(paths: readonly string[], options: PipelineB
   if (files.length === 0) throw new Error('no input files');
   // An untimed pass over the start of every file first, so the timed passes all run compiled
   // code: otherwise the first pass to use a decoder or rule pays for its compilation.
-  for (const f of files) await pass([f], 'pipeline', options, undefined, WARMUP_RECORDS);
+  for (const f of files) await pass([f], undefined, 'pipeline', options, undefined, WARMUP_RECORDS);
+  const order = await schedule(files);
   // Rounds of the four passes, interleaved, keeping each pass's fastest round: the machine's
   // speed drifts, and interleaving spreads the drift over every pass alike.
   const rounds = Math.max(1, options.rounds ?? 1);
   let ceiling: PassOutcome | undefined;
   let decode: PassOutcome | undefined;
   let signals: PassOutcome | undefined;
-  let pipeline: (PassOutcome & { tree?: ProcessTree; stateSize?: number }) | undefined;
+  let pipeline: (PassOutcome & { tree?: ProcessTree; stateSize?: number; correlation?: Correlator }) | undefined;
   let latency = new LatencyHistogram();
   const faster = <P extends PassOutcome>(a: P | undefined, b: P): P => (a === undefined || b.ms < a.ms ? b : a);
   for (let r = 0; r < rounds; r++) {
-    ceiling = faster(ceiling, await pass(files, 'parse', options));
-    decode = faster(decode, await pass(files, 'decode', options));
-    signals = faster(signals, await pass(files, 'signals', options));
+    ceiling = faster(ceiling, await pass(files, order, 'parse', options));
+    decode = faster(decode, await pass(files, order, 'decode', options));
+    signals = faster(signals, await pass(files, order, 'signals', options));
     const histogram = new LatencyHistogram();
-    const p = await pass(files, 'pipeline', options, histogram);
+    const p = await pass(files, order, 'pipeline', options, histogram);
     if (pipeline === undefined || p.ms < pipeline.ms) {
       pipeline = p;
       latency = histogram;
@@ -166,8 +241,8 @@ export async function benchPipeline(paths: readonly string[], options: PipelineB
     bytes: pipeline.bytes,
     events: pipeline.events,
     signals: pipeline.signals,
-    threats: 0,
-    attacks: 0,
+    threats: pipeline.correlation?.stats.threats ?? 0,
+    attacks: pipeline.correlation?.stats.attacks ?? 0,
     ceilingEps: eps(ceiling),
     decodeEps: eps(decode),
     signalsEps: eps(signals),
@@ -177,8 +252,9 @@ export async function benchPipeline(paths: readonly string[], options: PipelineB
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     processTreeSize: pipeline.tree?.size ?? 0,
     baselineProfiles: pipeline.stateSize ?? 0,
-    correlationStateSize: 0,
-    correlation: 'pending',
+    correlationStateSize: pipeline.correlation?.stats.keys ?? 0,
+    correlationHeld: pipeline.correlation?.stats.held ?? 0,
+    identityGraphSize: pipeline.correlation?.stats.graph ?? 0,
     seconds: { ceiling: ceiling.ms / 1000, decode: decode.ms / 1000, signals: signals.ms / 1000, pipeline: pipeline.ms / 1000 },
   };
 }

@@ -14,6 +14,11 @@ const CORPUS_FALCO = fileURLToPath(new URL('../../../../shared/corpus/falco/', i
 const OFFICIAL_SYSCALL = ['rules/falco_rules.yaml', 'rules/falco-incubating_rules.yaml', 'rules/falco-sandbox_rules.yaml'].map((f) => `${CORPUS_FALCO}${f}`);
 const OFFICIAL_K8S = [`${CORPUS_FALCO}plugins/k8saudit/rules/k8s_audit_rules.yaml`];
 
+/** Falco's official syscall rules (stable, incubating, sandbox) when the corpus is beside the repository, else none. */
+export function officialSyscallRules(): string[] {
+  return OFFICIAL_SYSCALL.every((f) => existsSync(f)) ? [...OFFICIAL_SYSCALL] : [];
+}
+
 function defaults(official: readonly string[], own: string): string[] {
   return official.every((f) => existsSync(f)) ? [...official] : [join(DEFAULT_RULES_DIR, own)];
 }
