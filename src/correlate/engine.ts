@@ -54,7 +54,10 @@ interface Input {
 interface KeyState {
   readonly rule: CorrelationRule;
   readonly key: string;
-  readonly buffers: Held[][];
+  /** Per step, the inputs held (made on the first one: most keys only ever see one step). */
+  readonly buffers: (Held[] | undefined)[];
+  /** When it was last touched, in inputs processed (which state is the least recently used). */
+  touched: number;
   /** Newest event time held. */
   lastMs: number;
   /** The output this key's pattern produced and is growing, while its window is open. */
@@ -93,7 +96,10 @@ export class CorrelationEngine {
   readonly #threatSteps: { rule: CorrelationRule; step: Step }[] = [];
   readonly #eventSteps = new Map<string, { rule: CorrelationRule; step: Step }[]>();
   readonly #untils: { rule: CorrelationRule; matcher: Matcher }[] = [];
-  readonly #states = new Map<string, KeyState>();
+  /** Per rule (by index), its keys' states, least recently touched first. */
+  readonly #states: (Map<string, KeyState> | undefined)[] = [];
+  #keyCount = 0;
+  #touches = 0;
   readonly #threats = new Map<string, Threat>();
   readonly #attacks = new Map<string, Attack>();
   /** Which states hold a threat, so they see it grow. */
@@ -168,10 +174,8 @@ export class CorrelationEngine {
         timeMs: signal.timeMs,
         time: signal.time,
         entities: signal.entities,
-        signals: [signal.id],
-        events: [signal.eventId],
-        techniques: signal.techniques,
-        tactics: [],
+        signal: signal.id,
+        event: signal.eventId,
         severity: PRIORITY_SEVERITY.get(signal.priority) ?? 1,
         label: signal.rule,
       },
@@ -200,7 +204,7 @@ export class CorrelationEngine {
         input ??= {
           kind: 'event',
           event,
-          held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signals: [], events: [event.id], techniques: [], tactics: [], severity: 0, label: event.action },
+          held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signal: undefined, event: event.id, severity: 0, label: event.action },
         };
         this.#take(x.rule, x.step, input);
       }
@@ -223,7 +227,7 @@ export class CorrelationEngine {
   }
 
   get stats(): CorrelationStats {
-    return { keys: this.#states.size, held: this.#held, evicted: this.#evicted, expired: this.#expired, threats: this.#threats.size, attacks: this.#attacks.size, graph: this.#graph.size };
+    return { keys: this.#keyCount, held: this.#held, evicted: this.#evicted, expired: this.#expired, threats: this.#threats.size, attacks: this.#attacks.size, graph: this.#graph.size };
   }
 
   #matches(m: Matcher, input: Input): boolean {
@@ -274,7 +278,9 @@ export class CorrelationEngine {
     for (const [text, a] of texts) (values ??= new Map()).set(text, this.#values(a, input));
     let amount = 0;
     if (step.sum !== undefined) for (const v of this.#values(step.sum.of, input)) amount += Number(v) || 0;
-    return { ...input.held, values, amount };
+    // Spelled out, not spread: one shape for every held input, its fields in the object.
+    const b = input.held;
+    return { id: b.id, kind: b.kind, timeMs: b.timeMs, time: b.time, entities: b.entities, signal: b.signal, event: b.event, severity: b.severity, label: b.label, values, amount };
   }
 
   /**
@@ -306,22 +312,35 @@ export class CorrelationEngine {
   }
 
   #state(rule: CorrelationRule, key: string): KeyState {
-    const id = `${rule.index}\u0000${key}`;
-    let s = this.#states.get(id);
+    // One map per rule, keyed by the entity's own id string: no key string is built per input.
+    let states = this.#states[rule.index];
+    if (states === undefined) this.#states[rule.index] = states = new Map();
+    let s = states.get(key);
     if (s !== undefined) {
       // Least recently touched first: a delete and set moves it to the end.
-      this.#states.delete(id);
-      this.#states.set(id, s);
+      states.delete(key);
+      states.set(key, s);
+      s.touched = ++this.#touches;
       return s;
     }
-    s = { rule, key, buffers: rule.steps.map(() => []), lastMs: Number.NEGATIVE_INFINITY, open: undefined, instances: 0, absence: undefined };
-    this.#states.set(id, s);
-    while (this.#states.size > this.#maxKeys) {
-      const oldest = this.#states.keys().next().value as string;
-      this.#release(oldest);
+    s = { rule, key, buffers: new Array<Held[] | undefined>(rule.steps.length).fill(undefined), touched: ++this.#touches, lastMs: Number.NEGATIVE_INFINITY, open: undefined, instances: 0, absence: undefined };
+    states.set(key, s);
+    this.#keyCount++;
+    while (this.#keyCount > this.#maxKeys) {
+      this.#release(this.#leastRecent() as KeyState);
       this.#evicted++;
     }
     return s;
+  }
+
+  /** The least recently touched state of all rules (the fronts of their maps). */
+  #leastRecent(): KeyState | undefined {
+    let oldest: KeyState | undefined;
+    for (const states of this.#states) {
+      const front = states?.values().next().value;
+      if (front !== undefined && (oldest === undefined || front.touched < oldest.touched)) oldest = front;
+    }
+    return oldest;
   }
 
   #hold(state: KeyState, step: Step, held: Held, input: Input): void {
@@ -337,9 +356,11 @@ export class CorrelationEngine {
       }
       return;
     }
-    const buffer = state.buffers[step.index] as Held[];
-    const before = buffer.length;
-    insertHeld(buffer, held);
+    let buffer = state.buffers[step.index];
+    const before = buffer?.length ?? 0;
+    // A literal of one: an empty array would reserve room for seventeen.
+    if (buffer === undefined) state.buffers[step.index] = buffer = [held];
+    else insertHeld(buffer, held);
     // Over the cap, the middle goes: the earliest inputs say when the pattern was first
     // complete (late records land there), the latest are what later inputs will pair with.
     if (buffer.length > stepCap(step)) this.#drop(state, buffer.splice(buffer.length >> 1, 1)[0] as Held);
@@ -384,7 +405,7 @@ export class CorrelationEngine {
     const draft = buildOutput(rule, id, state.key, done.assignment, done.atMs, done.at, (tid) => this.#threats.get(tid));
     // What else the key holds inside the window is evidence too (more of the same repeated step).
     for (const b of state.buffers) {
-      for (const h of b) if (h.timeMs >= draft.firstMs - rule.withinMs && h.timeMs <= draft.lastMs + rule.withinMs) draft.add(h, h.kind === 'threat' ? this.#threats.get(h.id) : undefined);
+      for (const h of b ?? []) if (h.timeMs >= draft.firstMs - rule.withinMs && h.timeMs <= draft.lastMs + rule.withinMs) draft.add(h, h.kind === 'threat' ? this.#threats.get(h.id) : undefined);
     }
     state.open = draft;
     this.#publish(draft, 'new');
@@ -422,10 +443,8 @@ export class CorrelationEngine {
         timeMs: t.detectedMs,
         time: t.detectedAt,
         entities: t.entities,
-        signals: t.signals,
-        events: t.events,
-        techniques: t.techniques,
-        tactics: t.tactics,
+        signal: undefined,
+        event: undefined,
         severity: severityRank(t.severity),
         label: t.name,
       },
@@ -441,11 +460,12 @@ export class CorrelationEngine {
   #growConsumers(t: Threat): void {
     for (const state of this.#consumers.get(t.id) ?? []) {
       for (const b of state.buffers) {
+        if (b === undefined) continue;
         const i = b.findIndex((h) => h.id === t.id);
         if (i < 0 || (b[i] as Held).timeMs === t.detectedMs) continue;
         const old = b[i] as Held;
         b.splice(i, 1);
-        insertHeld(b, { ...old, timeMs: t.detectedMs, time: t.detectedAt, signals: t.signals, events: t.events });
+        insertHeld(b, { ...old, timeMs: t.detectedMs, time: t.detectedAt });
       }
       const open = state.open;
       if (open === undefined) continue;
@@ -458,7 +478,10 @@ export class CorrelationEngine {
   #until(input: Input): void {
     for (const u of this.#untils) {
       if (!this.#matches(u.matcher, input)) continue;
-      for (const key of this.#keys(u.rule.by, input)) this.#release(`${u.rule.index}\u0000${key}`);
+      for (const key of this.#keys(u.rule.by, input)) {
+        const state = this.#states[u.rule.index]?.get(key);
+        if (state !== undefined) this.#release(state);
+      }
     }
   }
 
@@ -470,10 +493,13 @@ export class CorrelationEngine {
   }
 
   #clear(state: KeyState): void {
-    for (const b of state.buffers) {
+    const buffers = state.buffers;
+    for (let i = 0; i < buffers.length; i++) {
+      const b = buffers[i];
+      if (b === undefined) continue;
       for (const h of b) this.#forget(h, state);
       this.#held -= b.length;
-      b.length = 0;
+      buffers[i] = undefined;
     }
   }
 
@@ -494,19 +520,18 @@ export class CorrelationEngine {
   #prune(state: KeyState): void {
     const cutoff = state.lastMs - state.rule.withinMs - state.rule.latenessMs;
     for (const b of state.buffers) {
+      if (b === undefined) continue;
       let n = 0;
       while (n < b.length && (b[n] as Held).timeMs < cutoff) n++;
       if (n > 0) for (const h of b.splice(0, n)) this.#drop(state, h);
     }
   }
 
-  #release(id: string): void {
-    const s = this.#states.get(id);
-    if (s === undefined) return;
+  #release(s: KeyState): void {
     this.#close(s);
     this.#clear(s);
     this.#pendingAbsence.delete(s);
-    this.#states.delete(id);
+    if (this.#states[s.rule.index]?.delete(s.key) === true) this.#keyCount--;
   }
 
   #advance(timeMs: number): void {
@@ -520,10 +545,13 @@ export class CorrelationEngine {
     this.#fireAbsences(watermark);
     // Least recently touched first; a state touched by a late input may sit later in the order
     // and is released on a later sweep.
-    for (const [id, s] of this.#states) {
-      if (s.lastMs + s.rule.withinMs >= watermark || this.#pendingAbsence.has(s)) break;
-      this.#release(id);
-      this.#expired++;
+    for (const states of this.#states) {
+      if (states === undefined) continue;
+      for (const s of states.values()) {
+        if (s.lastMs + s.rule.withinMs >= watermark || this.#pendingAbsence.has(s)) break;
+        this.#release(s);
+        this.#expired++;
+      }
     }
   }
 

@@ -90,8 +90,12 @@ class Draft implements OutputDraft {
       this.last = threat?.lastSeen ?? h.time;
     }
     // A threat's evidence as it stands now, which may have grown since it was held.
-    for (const s of threat?.signals ?? h.signals) if (this.#signals.size < MAX_IDS) this.#signals.add(s);
-    for (const e of threat?.events ?? h.events) if (this.#events.size < MAX_IDS) this.#events.add(e);
+    if (threat !== undefined) {
+      for (const s of threat.signals) if (this.#signals.size < MAX_IDS) this.#signals.add(s);
+      for (const e of threat.events) if (this.#events.size < MAX_IDS) this.#events.add(e);
+    }
+    if (h.signal !== undefined && this.#signals.size < MAX_IDS) this.#signals.add(h.signal);
+    if (h.event !== undefined && this.#events.size < MAX_IDS) this.#events.add(h.event);
     for (const e of h.entities) {
       if (this.#entities.size >= MAX_ENTITIES) break;
       const k = entityKey(e);

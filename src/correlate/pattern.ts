@@ -7,17 +7,20 @@
 import type { Entity } from '../core/entity.js';
 import type { Aggregate, Binding, CorrelationRule, Step } from './model.js';
 
-/** One input as a pattern holds it: only what the pattern and its output need, not the record. */
+/**
+ * One input as a pattern holds it: only what the pattern and its output need, never the record
+ * (a million partial matches must fit in memory), and no array of its own.
+ */
 export interface Held {
   readonly id: string;
   readonly kind: 'signal' | 'threat' | 'event';
   readonly timeMs: number;
   readonly time: string;
   readonly entities: readonly Entity[];
-  readonly signals: readonly string[];
-  readonly events: readonly string[];
-  readonly techniques: readonly string[];
-  readonly tactics: readonly string[];
+  /** The signal's id (signal inputs); a threat's evidence is read from the threat itself. */
+  readonly signal: string | undefined;
+  /** The event's id (signal and event inputs). */
+  readonly event: string | undefined;
   /** 0–3 for threats, from the signal's priority for signals. */
   readonly severity: number;
   readonly label: string;
@@ -28,6 +31,9 @@ export interface Held {
 
 /** Which inputs completed each step. */
 export type Assignment = readonly (readonly Held[])[];
+
+/** Per step, the inputs held (none yet: undefined). */
+export type Buffers = readonly (readonly Held[] | undefined)[];
 
 function valuesOf(h: Held, text: string): readonly string[] {
   return h.values?.get(text) ?? [];
@@ -87,7 +93,7 @@ function better(a: Completion | undefined, b: Completion): Completion {
 }
 
 /** Sequence: steps in order of event time, the whole within the window (an absent last step excluded). */
-function sequence(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Completion | undefined {
+function sequence(rule: CorrelationRule, buffers: Buffers): Completion | undefined {
   const steps = rule.steps.filter((s) => !s.absent);
   const first = buffers[0] ?? [];
   let best: Completion | undefined;
@@ -119,8 +125,8 @@ function sequence(rule: CorrelationRule, buffers: readonly (readonly Held[])[]):
 }
 
 /** All of the steps (or `min` of them, for any) within one window, in any order. */
-function set(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Completion | undefined {
-  const starts = [...new Set(buffers.flatMap((b) => b.map((h) => h.timeMs)))].sort((a, b) => a - b);
+function set(rule: CorrelationRule, buffers: Buffers): Completion | undefined {
+  const starts = [...new Set(buffers.flatMap((b) => (b ?? []).map((h) => h.timeMs)))].sort((a, b) => a - b);
   let best: Completion | undefined;
   for (const t of starts) {
     const end = t + rule.withinMs;
@@ -146,7 +152,7 @@ function set(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Comp
  * Whether the held inputs complete the pattern and, of the ways they do, the one complete
  * earliest in event time: the same answer whatever order the inputs arrived in.
  */
-export function complete(rule: CorrelationRule, buffers: readonly (readonly Held[])[]): Completion | undefined {
+export function complete(rule: CorrelationRule, buffers: Buffers): Completion | undefined {
   return rule.mode === 'sequence' ? sequence(rule, buffers) : set(rule, buffers);
 }
 

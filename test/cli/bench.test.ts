@@ -17,7 +17,8 @@ describe('vigil bench (pipeline)', () => {
     // Both figures are rounded in the output, so the ratio agrees to within rounding.
     assert.ok(Math.abs((r['ratio_to_parse_ceiling'] as number) - (r['pipeline_eps'] as number) / (r['ceiling_eps'] as number)) < 0.002);
     assert.ok((r['p50_latency_us'] as number) <= (r['p99_latency_us'] as number));
-    assert.equal(r['correlation'], 'pending');
+    for (const k of ['threats', 'attacks', 'correlation_held_inputs', 'identity_graph_size']) assert.equal(typeof r[k], 'number', k);
+    assert.equal(r['correlation'], undefined, 'correlation is part of the pipeline now');
   });
 
   it('refuses bad numbers and unreadable input', async () => {
@@ -27,5 +28,19 @@ describe('vigil bench (pipeline)', () => {
     const missing = memoryIo();
     assert.equal(await main(['bench', '--input', '/nonexistent/vigil-bench-input'], missing), 1);
     assert.match(missing.stderr(), /vigil bench: cannot read/);
+  });
+});
+
+describe('vigil bench correlation', () => {
+  it('reports the state of N active keys, and its release once event time passes their windows', async () => {
+    const io = memoryIo();
+    assert.equal(await main(['bench', 'correlation', '--json', '--records', '20000'], io), 0, io.stderr());
+    const r = JSON.parse(io.stdout()) as { keys: number; stateKeys: number; heldInputs: number; heapMb: number; bytesPerKey: number; afterExpiry: { keys: number; expired: number } };
+    assert.equal(r.keys, 20_000);
+    assert.equal(r.stateKeys, 20_000, 'one partial match per container');
+    assert.equal(r.heldInputs, 20_000);
+    assert.ok(r.heapMb > 0 && r.bytesPerKey > 0);
+    assert.ok(r.afterExpiry.expired >= 20_000, `${r.afterExpiry.expired} released`);
+    assert.ok(r.afterExpiry.keys <= 10_000);
   });
 });
