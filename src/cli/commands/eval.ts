@@ -108,8 +108,10 @@ function pct(x: number | undefined): string {
 function row(s: ScenarioResult): string {
   const what = s.kind === 'attack' ? (s.intent ?? '') : '(benign)';
   const tech = s.kind === 'attack' ? `${s.techniques.covered.length}/${s.techniques.expected.length}` : '';
-  const first = s.firstSignalAfterS === undefined ? '' : `+${s.firstSignalAfterS.toFixed(1)} s`;
-  const detected = s.detectedAfterS === undefined ? '' : `+${s.detectedAfterS.toFixed(1)} s`;
+  // CloudTrail times are whole seconds, so a first signal can precede the scenario's first record.
+  const signed = (x: number) => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(1)} s`;
+  const first = s.firstSignalAfterS === undefined ? '' : signed(s.firstSignalAfterS);
+  const detected = s.detectedAfterS === undefined ? '' : signed(s.detectedAfterS);
   return `  ${s.ok ? ' ' : '✗'} ${s.id.padEnd(44)} ${what.padEnd(18)} ${s.outcome.padEnd(12)} ${`${s.signalledEvents}/${s.events}`.padStart(8)} ${tech.padStart(6)} ${first.padStart(10)} ${detected.padStart(10)}\n`;
 }
 
