@@ -208,7 +208,7 @@ class ItemReader {
     };
     const distinct = agg('distinct');
     const sum = agg('sum');
-    if (sum !== undefined && sum.of.kind !== 'field') throw new Problem('CORRELATION_INVALID', 'sum adds up a numeric field of the events (such as ct.additionalEventData.bytesTransferredOut)', offset);
+    if (sum !== undefined && sum.of.kind !== 'field') throw new Problem('CORRELATION_INVALID', 'sum adds up a numeric field of the events (such as s3.bytes.out)', offset);
     const withinMs = s['within'] === undefined ? undefined : duration(s['within'], 'within', offset);
     if (withinMs !== undefined && mode !== 'sequence') throw new Problem('CORRELATION_INVALID', 'a step of its own within belongs to a sequence', offset);
     const by = s['by'] === undefined ? undefined : list(s['by'], 'by', offset).map((a) => this.attribute(a, source, offset));
