@@ -17,6 +17,7 @@ import { createRuleSources, SOURCE_BINDINGS } from '../../rules/sources.js';
 import { CorrelationEngine } from '../../correlate/engine.js';
 import { isCorrelationFile, loadCorrelation } from '../../correlate/load.js';
 import { officialSyscallRules } from './bench-rules.js';
+import type { Scenario } from '../../sim/scenario.js';
 import { SCENARIOS } from '../../sim/scenarios/index.js';
 import { simulate } from '../../sim/simulate.js';
 import { TELEMETRY_DIR } from '../../sim/writer.js';
@@ -31,6 +32,23 @@ function joined(a: Signal[], b: Signal[], c: Signal[]): Signal[] {
   if (a.length === 0 && c.length === 0) return b;
   if (a.length === 0 && b.length === 0) return c;
   return [...a, ...b, ...c];
+}
+
+/**
+ * Scenarios for a simulated window, spread over it as `simulate` places them (the i-th of n at
+ * (i+1)/(n+1) of the window): in library order, each taken when all taken so far still fit, up
+ * to one per quarter hour (at least two), so the correlation stage has attacks to find.
+ */
+function fitting(startMs: number, durationMs: number): Scenario[] {
+  const most = Math.max(2, Math.floor(durationMs / (15 * 60_000)));
+  const fits = (list: readonly Scenario[]): boolean =>
+    list.every((s, i) => {
+      const proposed = startMs + Math.floor(((i + 1) / (list.length + 1)) * durationMs);
+      return (s.placeAt?.(proposed) ?? proposed) + s.durationMs < startMs + durationMs;
+    });
+  const taken: Scenario[] = [];
+  for (const s of SCENARIOS) if (taken.length < most && fits([...taken, s])) taken.push(s);
+  return taken;
 }
 
 /** Background events per second of the generated workload. */
@@ -96,9 +114,7 @@ export async function benchPipelineCommand(opts: { json?: boolean; input?: strin
       const durationMs = Math.max(60_000, Math.ceil((records / GENERATED_RATE) * 1000));
       if (opts.json !== true) io.err(`bench: simulating about ${records.toLocaleString('en-US')} records (vigil simulate --rate ${GENERATED_RATE}, every scenario that fits)…\n`);
       const startMs = Date.UTC(2026, 10, 2, 8);
-      // Scenarios that fit in the window are spread over it; the rest stay out.
-      const scenarios = SCENARIOS.filter((s) => durationMs >= 2 * s.durationMs && (s.placeAt === undefined || s.placeAt(startMs + durationMs / 2) + s.durationMs < startMs + durationMs));
-      await simulate(dir, { seed: 1, startMs, durationMs, rate: GENERATED_RATE, scenarios: scenarios.slice(0, Math.max(0, Math.floor(durationMs / (30 * 60_000)))) });
+      await simulate(dir, { seed: 1, startMs, durationMs, rate: GENERATED_RATE, scenarios: fitting(startMs, durationMs) });
       inputs = [join(dir, TELEMETRY_DIR)];
     }
     if (opts.json !== true) io.err(`bench: four passes over the files (ceiling, decode, signals, pipeline), ${rounds} round(s), the fastest of each kept, one core…\n`);
