@@ -44,7 +44,8 @@ function fitting(startMs: number, durationMs: number): Scenario[] {
   const fits = (list: readonly Scenario[]): boolean =>
     list.every((s, i) => {
       const proposed = startMs + Math.floor(((i + 1) / (list.length + 1)) * durationMs);
-      return (s.placeAt?.(proposed) ?? proposed) + s.durationMs < startMs + durationMs;
+      const at = s.placeAt?.(proposed) ?? proposed;
+      return at >= startMs && at + s.durationMs < startMs + durationMs;
     });
   const taken: Scenario[] = [];
   for (const s of SCENARIOS) if (taken.length < most && fits([...taken, s])) taken.push(s);
