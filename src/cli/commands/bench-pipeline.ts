@@ -39,13 +39,14 @@ function joined(a: Signal[], b: Signal[], c: Signal[]): Signal[] {
  * (i+1)/(n+1) of the window): in library order, each taken when all taken so far still fit, up
  * to one per quarter hour (at least two), so the correlation stage has attacks to find.
  */
-function fitting(startMs: number, durationMs: number): Scenario[] {
+export function fitting(startMs: number, durationMs: number): Scenario[] {
   const most = Math.max(2, Math.floor(durationMs / (15 * 60_000)));
   const fits = (list: readonly Scenario[]): boolean =>
     list.every((s, i) => {
       const proposed = startMs + Math.floor(((i + 1) / (list.length + 1)) * durationMs);
       const at = s.placeAt?.(proposed) ?? proposed;
-      return at >= startMs && at + s.durationMs < startMs + durationMs;
+      // With room on both sides: a scenario's records may spill a little past its nominal span.
+      return at >= startMs + 60_000 && at + 1.5 * s.durationMs < startMs + durationMs;
     });
   const taken: Scenario[] = [];
   for (const s of SCENARIOS) if (taken.length < most && fits([...taken, s])) taken.push(s);
