@@ -331,3 +331,27 @@ describe('the identity graph', () => {
     assert.ok(small.size <= 10);
   });
 });
+
+describe('state accounting', () => {
+  it('counts held inputs exactly through caps, closes and expiry', () => {
+    const yaml = `
+- threat: Many
+  techniques: [T1486]
+  by: container
+  within: 10m
+  sequence:
+    - signal: {rule: Rename}
+      count: 100
+`;
+    const engine = engineFor(yaml);
+    // The step keeps at most 200 inputs (twice its count): the 300 of one minute overflow it.
+    for (let i = 0; i < 300; i++) engine.signal(sig('Rename', i * 0.2, [C1], { id: `r${i}`, eventId: `e${i}` }));
+    // Completed at the hundredth; the threat grew with the rest.
+    assert.equal(engine.threats.length, 1);
+    assert.equal(engine.stats.held, 200);
+    // An hour later the window is long gone: a new input closes the threat and starts afresh.
+    engine.signal(sig('Rename', 3600, [C1], { id: 'late', eventId: 'late' }));
+    assert.equal(engine.stats.held, 1);
+    assert.equal(engine.stats.keys, 1);
+  });
+});

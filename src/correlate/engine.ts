@@ -361,10 +361,10 @@ export class CorrelationEngine {
     // A literal of one: an empty array would reserve room for seventeen.
     if (buffer === undefined) state.buffers[step.index] = buffer = [held];
     else insertHeld(buffer, held);
+    this.#held += buffer.length - before;
     // Over the cap, the middle goes: the earliest inputs say when the pattern was first
     // complete (late records land there), the latest are what later inputs will pair with.
     if (buffer.length > stepCap(step)) this.#drop(state, buffer.splice(buffer.length >> 1, 1)[0] as Held);
-    this.#held += buffer.length - before;
     if (input.threat !== undefined) this.#consume(input.threat.id, state);
     state.lastMs = Math.max(state.lastMs, held.timeMs);
     this.#prune(state);
