@@ -355,3 +355,98 @@ describe('state accounting', () => {
     assert.equal(engine.stats.keys, 1);
   });
 });
+
+describe('review findings', () => {
+  it('a key released and seen again gets new ids, never an earlier output\'s', () => {
+    const yaml = `${DOWNLOAD_THEN_RUN}  until: {signal: {rule: Reset}}\n`;
+    const r = run(yaml, [sig('Download', 0, [C1]), sig('Run', 10, [C1]), sig('Reset', 20, [C1]), sig('Download', 30, [C1]), sig('Run', 40, [C1])]);
+    assert.equal(r.threats.length, 2);
+    assert.notEqual(r.threats[0]?.id, r.threats[1]?.id);
+    assert.deepEqual(r.log, ['new threat Download then run', 'new threat Download then run']);
+  });
+
+  it('a threat found to be recognised earlier completes an attack that had no output yet', () => {
+    const yaml = `
+- threat: T1
+  techniques: [T1105]
+  by: container
+  within: 10m
+  sequence:
+    - signal: {rule: X}
+    - signal: {rule: Y}
+- threat: T2
+  techniques: [T1496.001]
+  by: container
+  within: 10m
+  sequence:
+    - signal: {rule: Z}
+- attack: A
+  intent: cryptojacking
+  by: container
+  within: 1h
+  sequence:
+    - threat: {name: T1}
+    - threat: {name: T2}
+`;
+    const inOrder = run(yaml, [sig('X', 0, [C1]), sig('Y', 20, [C1]), sig('Z', 50, [C1]), sig('Y', 100, [C1])]);
+    const late = run(yaml, [sig('X', 0, [C1]), sig('Y', 100, [C1]), sig('Z', 50, [C1]), sig('Y', 20, [C1])]);
+    assert.equal(inOrder.attacks.length, 1);
+    assert.equal(late.attacks.length, 1);
+    assert.equal(late.attacks[0]?.id, inOrder.attacks[0]?.id);
+    assert.equal(late.attacks[0]?.detectedMs, inOrder.attacks[0]?.detectedMs);
+  });
+
+  it('bindings hold in sets and in absences too', () => {
+    const set = `
+- threat: Same file
+  techniques: [T1105]
+  by: container
+  within: 10m
+  all:
+    - as: a
+      signal: {rule: A}
+    - as: b
+      signal: {rule: B}
+  where: ["b.file == a.file"]
+`;
+    assert.equal(run(set, [sig('A', 0, [C1, ent('file', '/x')]), sig('B', 10, [C1, ent('file', '/y')])]).threats.length, 0);
+    assert.equal(run(set, [sig('A', 0, [C1, ent('file', '/x')]), sig('B', 10, [C1, ent('file', '/x')])]).threats.length, 1);
+    const absent = `
+- threat: Opened and not closed
+  techniques: [T1105]
+  by: container
+  within: 1h
+  sequence:
+    - as: open
+      signal: {rule: Open}
+    - as: close
+      signal: {rule: Close}
+      not: true
+      within: 10m
+  where: ["close.file == open.file"]
+`;
+    assert.equal(run(absent, [sig('Open', 0, [C1, ent('file', '/x')]), sig('Close', 60, [C1, ent('file', '/y')])]).threats.length, 1, 'another file closing does not count');
+    assert.equal(run(absent, [sig('Open', 0, [C1, ent('file', '/x')]), sig('Close', 60, [C1, ent('file', '/x')])]).threats.length, 0);
+  });
+
+  it('an absence completes as soon as event time passes its wait', () => {
+    const yaml = `
+- threat: Stopped and not restarted
+  techniques: [T1562.008]
+  by: container
+  within: 1h
+  lateness: 0s
+  sequence:
+    - signal: {rule: Stop}
+    - signal: {rule: Start}
+      not: true
+      within: 10m
+`;
+    const engine = engineFor(yaml);
+    engine.signal(sig('Stop', 0, [C1]));
+    engine.signal(sig('Other', 599, [C2]));
+    assert.equal(engine.threats.length, 0);
+    engine.signal(sig('Other', 601, [C2]));
+    assert.equal(engine.threats.length, 1, 'without waiting for a sweep or the end of input');
+  });
+});

@@ -19,7 +19,7 @@ import { IdentityGraph } from './graph.js';
 import { buildOutput, type OutputDraft } from './output.js';
 import type { CorrelationSet } from './load.js';
 import type { Attribute, CorrelationRule, Matcher, SignalCriteria, Step } from './model.js';
-import { complete, insertHeld, stepCap, type Completion, type Held } from './pattern.js';
+import { bound, complete, insertHeld, stepCap, type Completion, type Held } from './pattern.js';
 
 export interface CorrelationOptions {
   /** Most (rule, key) states held at once; the least recently touched are dropped beyond it. */
@@ -62,8 +62,6 @@ interface KeyState {
   lastMs: number;
   /** The output this key's pattern produced and is growing, while its window is open. */
   open: OutputDraft | undefined;
-  /** Outputs this key has produced so far (numbers the next one's id). */
-  instances: number;
   /** For a pattern ending in an absence: when the prefix completed, and until when to wait. */
   absence: { readonly afterMs: number; readonly deadlineMs: number; readonly held: readonly (readonly Held[])[] } | undefined;
 }
@@ -105,6 +103,8 @@ export class CorrelationEngine {
   /** Which states hold a threat, so they see it grow. */
   readonly #consumers = new Map<string, Set<KeyState>>();
   readonly #pendingAbsence = new Set<KeyState>();
+  /** Outputs produced per (rule, key), which number the next one's id. */
+  readonly #ordinals = new Map<string, number>();
   readonly #graph: IdentityGraph;
   #maxEventMs = Number.NEGATIVE_INFINITY;
   #maxLatenessMs = 0;
@@ -149,7 +149,12 @@ export class CorrelationEngine {
 
   /** Whether any rule reads raw events (then every event should be passed to `event`). */
   get readsEvents(): boolean {
-    return this.#eventSteps.size > 0 || this.#untils.some((u) => u.matcher.kind === 'event');
+    return this.#eventSteps.size > 0 || this.#eventUntils;
+  }
+
+  /** Whether some rule ends its partial matches on a raw event. */
+  get #eventUntils(): boolean {
+    return this.#untils.some((u) => u.matcher.kind === 'event');
   }
 
   /**
@@ -193,7 +198,7 @@ export class CorrelationEngine {
 
   /** A raw event, for rules with event steps. */
   event(event: VigilEvent): void {
-    if (this.#eventSteps.size === 0) return;
+    if (this.#eventSteps.size === 0 && !this.#eventUntils) return;
     this.#advance(event.timeMs);
     let input: Input | undefined;
     for (const b of this.#bindings) {
@@ -209,7 +214,14 @@ export class CorrelationEngine {
         this.#take(x.rule, x.step, input);
       }
     }
-    if (input !== undefined) this.#until(input);
+    if (this.#eventUntils) {
+      input ??= {
+        kind: 'event',
+        event,
+        held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signal: undefined, event: event.id, severity: 0, label: event.action },
+      };
+      this.#until(input);
+    }
     this.#maybeSweep();
   }
 
@@ -323,7 +335,7 @@ export class CorrelationEngine {
       s.touched = ++this.#touches;
       return s;
     }
-    s = { rule, key, buffers: new Array<Held[] | undefined>(rule.steps.length).fill(undefined), touched: ++this.#touches, lastMs: Number.NEGATIVE_INFINITY, open: undefined, instances: 0, absence: undefined };
+    s = { rule, key, buffers: new Array<Held[] | undefined>(rule.steps.length).fill(undefined), touched: ++this.#touches, lastMs: Number.NEGATIVE_INFINITY, open: undefined, absence: undefined };
     states.set(key, s);
     this.#keyCount++;
     while (this.#keyCount > this.#maxKeys) {
@@ -348,7 +360,8 @@ export class CorrelationEngine {
     // An output whose window has passed is closed: the next match starts a new one.
     if (state.open !== undefined && held.timeMs > state.open.lastMs + rule.withinMs) this.#close(state);
     if (step.absent) {
-      if (state.open === undefined && state.absence !== undefined && held.timeMs >= state.absence.afterMs && held.timeMs <= state.absence.deadlineMs) {
+      const a = state.absence;
+      if (state.open === undefined && a !== undefined && held.timeMs >= a.afterMs && held.timeMs <= a.deadlineMs && bound(rule.where, step.index, held, a.held)) {
         // What was to be absent came: this prefix does not complete the pattern.
         state.absence = undefined;
         this.#pendingAbsence.delete(state);
@@ -362,10 +375,11 @@ export class CorrelationEngine {
     if (buffer === undefined) state.buffers[step.index] = buffer = [held];
     else insertHeld(buffer, held);
     this.#held += buffer.length - before;
+    // Registered before the cap may drop it again, which then forgets it.
+    if (input.threat !== undefined) this.#consume(input.threat.id, state);
     // Over the cap, the middle goes: the earliest inputs say when the pattern was first
     // complete (late records land there), the latest are what later inputs will pair with.
     if (buffer.length > stepCap(step)) this.#drop(state, buffer.splice(buffer.length >> 1, 1)[0] as Held);
-    if (input.threat !== undefined) this.#consume(input.threat.id, state);
     state.lastMs = Math.max(state.lastMs, held.timeMs);
     this.#prune(state);
     const open = state.open;
@@ -400,8 +414,12 @@ export class CorrelationEngine {
 
   #open(state: KeyState, done: Completion): void {
     const rule = state.rule;
-    const id = stableId(rule.kind === 'threat' ? 'thr-' : 'atk-', [rule.name, state.key, state.instances]);
-    state.instances++;
+    // Numbered per (rule, key) for the life of the engine, not of the key's state: a key released
+    // and seen again must not reuse an id. Only keys that produced an output are counted.
+    const ordinalKey = `${rule.index}\u0000${state.key}`;
+    const ordinal = this.#ordinals.get(ordinalKey) ?? 0;
+    this.#ordinals.set(ordinalKey, ordinal + 1);
+    const id = stableId(rule.kind === 'threat' ? 'thr-' : 'atk-', [rule.name, state.key, ordinal]);
     const draft = buildOutput(rule, id, state.key, done.assignment, done.atMs, done.at, (tid) => this.#threats.get(tid));
     // What else the key holds inside the window is evidence too (more of the same repeated step).
     for (const b of state.buffers) {
@@ -468,7 +486,14 @@ export class CorrelationEngine {
         insertHeld(b, { ...old, timeMs: t.detectedMs, time: t.detectedAt });
       }
       const open = state.open;
-      if (open === undefined) continue;
+      if (open === undefined) {
+        // Recognised earlier than first thought: the key's pattern may be complete now.
+        if (state.absence === undefined) {
+          const done = complete(state.rule, state.buffers);
+          if (done !== undefined && !state.rule.steps.some((x) => x.absent)) this.#open(state, done);
+        }
+        continue;
+      }
       let changed = open.refreshThreat(t);
       if (t.detectedMs < open.detectedMs) changed = this.#recomplete(state, open) || changed;
       if (changed) this.#publish(open, 'updated');
@@ -511,6 +536,8 @@ export class CorrelationEngine {
 
   #forget(h: Held, state: KeyState): void {
     if (h.kind !== 'threat') return;
+    // Another step of the state may hold the same threat.
+    if (state.buffers.some((b) => b?.some((x) => x !== h && x.id === h.id) === true)) return;
     const set = this.#consumers.get(h.id);
     if (set === undefined) return;
     set.delete(state);
@@ -535,7 +562,10 @@ export class CorrelationEngine {
   }
 
   #advance(timeMs: number): void {
-    if (timeMs > this.#maxEventMs) this.#maxEventMs = timeMs;
+    if (timeMs <= this.#maxEventMs) return;
+    this.#maxEventMs = timeMs;
+    // An absence completes when the watermark passes its wait, not at the next sweep.
+    if (this.#pendingAbsence.size > 0) this.#fireAbsences(timeMs - this.#maxLatenessMs);
   }
 
   #maybeSweep(): void {

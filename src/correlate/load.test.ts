@@ -86,6 +86,7 @@ describe('correlation loader', () => {
       [rule('  any:\n    - signal: {rule: X}\n  min: 3\n'), /min 3 is more than the 1 steps/],
       [rule('  sequence:\n    - signal: {rule: X}\n      count: 0\n'), /count must be a whole number/],
       [rule('  sequence:\n    - signal: {nonsense: X}\n'), /unknown signal criterion "nonsense"/],
+      [rule('  sequence:\n    - signal: {rule: []}\n'), /rule must name at least one value/],
     ] as const;
     for (const [text, message] of bad) {
       const d = load(text).diagnostics;

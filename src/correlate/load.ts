@@ -45,13 +45,14 @@ class Problem extends Error {
 
 function list(v: unknown, what: string, offset: number): string[] {
   const items = Array.isArray(v) ? v : [v];
+  if (items.length === 0) throw new Problem('CORRELATION_INVALID', `${what} must name at least one value`, offset);
   for (const x of items) if (typeof x !== 'string' || x === '') throw new Problem('CORRELATION_INVALID', `${what} must be a text or a list of texts`, offset);
   return items as string[];
 }
 
-function duration(v: unknown, what: string, offset: number): number {
+function duration(v: unknown, what: string, offset: number, zero = false): number {
   const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-  if (ms === undefined || ms <= 0) throw new Problem('DURATION_INVALID', `${what} must be a duration such as 90s, 10m or 2h (got ${JSON.stringify(v)})`, offset);
+  if (ms === undefined || ms < 0 || (ms === 0 && !zero)) throw new Problem('DURATION_INVALID', `${what} must be a duration such as 90s, 10m or 2h (got ${JSON.stringify(v)})`, offset);
   return ms;
 }
 
@@ -153,7 +154,7 @@ class ItemReader {
     if (byEntry === undefined) throw new Problem('CORRELATION_INVALID', 'by: names what the steps share (container, pod, aws-principal, …)', this.at(kind));
     const by = list(byEntry.value, 'by', this.valueAt(byEntry)).map((a) => this.attribute(a, undefined, this.valueAt(byEntry)));
     const withinMs = duration(this.entry('within')?.value, 'within', this.valueAt(this.entry('within')));
-    const latenessMs = this.entry('lateness') === undefined ? DEFAULT_LATENESS_MS : duration(this.entry('lateness')?.value, 'lateness', this.valueAt(this.entry('lateness')));
+    const latenessMs = this.entry('lateness') === undefined ? DEFAULT_LATENESS_MS : duration(this.entry('lateness')?.value, 'lateness', this.valueAt(this.entry('lateness')), true);
     const where = this.entry('where') === undefined ? [] : list(this.entry('where')?.value, 'where', this.valueAt(this.entry('where'))).map((w) => this.binding(w, steps, this.valueAt(this.entry('where'))));
     let until: Matcher | undefined;
     if (this.entry('until') !== undefined) until = this.matcherOf(this.entry('until')?.value, this.valueAt(this.entry('until')));

@@ -61,13 +61,16 @@ function met(a: Aggregate | undefined, value: number): boolean {
 }
 
 /** Whether `h` for step `index` agrees with the inputs already chosen for earlier steps. */
-function bound(where: readonly Binding[], index: number, h: Held, chosen: Assignment): boolean {
+export function bound(where: readonly Binding[], index: number, h: Held, chosen: Assignment): boolean {
   for (const b of where) {
     const mine = b.left.step === index ? b.left : b.right.step === index ? b.right : undefined;
     const other = mine === b.left ? b.right : b.left;
     if (mine === undefined || other.step >= chosen.length) continue;
+    const picked = chosen[other.step] ?? [];
+    // A step that holds nothing (an unsatisfied step of `any`) binds nothing.
+    if (picked.length === 0) continue;
     const a = valuesOf(h, mine.attr.text);
-    const others = (chosen[other.step] ?? []).flatMap((x) => valuesOf(x, other.attr.text));
+    const others = picked.flatMap((x) => valuesOf(x, other.attr.text));
     const shared = a.some((v) => others.includes(v));
     if (b.op === '==' ? !shared : shared) return false;
   }
@@ -133,7 +136,7 @@ function set(rule: CorrelationRule, buffers: Buffers): Completion | undefined {
     const chosen: (readonly Held[])[] = [];
     const done: Held[] = [];
     for (const step of rule.steps) {
-      const items = (buffers[step.index] ?? []).filter((h) => h.timeMs >= t && h.timeMs <= end);
+      const items = (buffers[step.index] ?? []).filter((h) => h.timeMs >= t && h.timeMs <= end && bound(rule.where, step.index, h, chosen));
       const got = satisfy(step, items);
       chosen.push(got ?? []);
       const l = got === undefined ? undefined : latest(got);

@@ -62,4 +62,26 @@ describe('event steps', () => {
     assert.equal(many.threats.length, 1);
     assert.equal(many.threats[0]?.detectedAt, '2020-09-14T01:02:36Z');
   });
+
+  it('until on a raw event ends the partial matches of its key', () => {
+    const yaml = `
+- threat: Two reads
+  techniques: [T1530]
+  by: aws-principal
+  within: 10m
+  sequence:
+    - event: {source: aws_cloudtrail, condition: "ct.name = GetObject and s3.key = a"}
+    - event: {source: aws_cloudtrail, condition: "ct.name = GetObject and s3.key = b"}
+  until: {event: {source: aws_cloudtrail, condition: "ct.name = GetObject and s3.key = reset"}}
+`;
+    const plain = engineFor(yaml);
+    plain.event(getObject('a', 1, 0));
+    plain.event(getObject('b', 1, 2));
+    assert.equal(plain.threats.length, 1);
+    const reset = engineFor(yaml);
+    reset.event(getObject('a', 1, 0));
+    reset.event(getObject('reset', 1, 1));
+    reset.event(getObject('b', 1, 2));
+    assert.equal(reset.threats.length, 0);
+  });
 });
