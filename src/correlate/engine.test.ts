@@ -324,6 +324,9 @@ describe('the identity graph', () => {
       { from: 'node:' + other.id, kind: 'runs-in', to: 'cluster:prod' },
     ]);
     assert.deepEqual(g.reach(['node:' + node.id], 'node'), [], 'two nodes of one cluster are not one actor');
+    g.add([C1, node], [{ from: 'container:' + C1.id, kind: 'runs-in', to: 'node:' + node.id }]);
+    assert.deepEqual(g.reach(['container:' + C1.id], 'node').map((e) => e.id), [node.id], 'up from a container to its node');
+    assert.deepEqual(g.reach(['node:' + node.id], 'container'), [], 'not down from a node to any of its containers');
     g.add([node, instance], [{ from: 'node:' + node.id, kind: 'same-as', to: 'ec2-instance:' + instance.id }]);
     assert.deepEqual(g.reach(['node:' + node.id], 'ec2-instance').map((e) => e.id), [instance.id]);
     const small = new IdentityGraph({ maxNodes: 10 });
@@ -448,5 +451,27 @@ describe('review findings', () => {
     assert.equal(engine.threats.length, 0);
     engine.signal(sig('Other', 601, [C2]));
     assert.equal(engine.threats.length, 1, 'without waiting for a sweep or the end of input');
+  });
+});
+
+describe('fallback keys', () => {
+  it('`container|node` keys by the container, else by the node', () => {
+    const yaml = `
+- threat: Twice
+  techniques: [T1105]
+  by: container|node
+  within: 10m
+  sequence:
+    - signal: {rule: A}
+      count: 2
+`;
+    const node = ent('node', 'n1');
+    // In a container: keyed by it alone (a node key too would make a second threat).
+    const inContainer = run(yaml, [sig('A', 0, [C1, node]), sig('A', 10, [C1, node])]);
+    assert.equal(inContainer.threats.length, 1);
+    assert.equal(inContainer.threats[0]?.key, C1.id);
+    const onHost = run(yaml, [sig('A', 0, [node]), sig('A', 10, [node])]);
+    assert.equal(onHost.threats[0]?.key, node.id);
+    assert.equal(run(yaml, [sig('A', 0, [C1, node]), sig('A', 10, [node])]).threats.length, 0, 'a container and its host are not one key');
   });
 });

@@ -262,6 +262,13 @@ export class CorrelationEngine {
 
   /** The values of an attribute on an input. */
   #values(a: Attribute, input: Input): string[] {
+    if (a.kind === 'first') {
+      for (const alt of a.alternatives) {
+        const v = this.#values(alt, input);
+        if (v.length > 0) return v;
+      }
+      return [];
+    }
     if (a.kind === 'entity') {
       const out: string[] = [];
       for (const e of input.held.entities) if (e.type === a.type) out.push(a.part === 'id' ? e.id : e.name);
@@ -303,12 +310,14 @@ export class CorrelationEngine {
     const keys = new Set<string>();
     for (const a of by) {
       const own = this.#values(a, input);
-      if (own.length > 0 || a.kind !== 'entity') {
+      // Through the graph: the attribute itself, or the first of its alternatives.
+      const viaGraph = a.kind === 'entity' ? a : a.kind === 'first' ? a.alternatives[0] : undefined;
+      if (own.length > 0 || viaGraph?.kind !== 'entity') {
         for (const v of own) keys.add(v);
         continue;
       }
       const start = input.held.entities.map((e) => `${e.type}:${e.id}`);
-      for (const e of this.#graph.reach(start, a.type as EntityType)) keys.add(a.part === 'id' ? e.id : e.name);
+      for (const e of this.#graph.reach(start, viaGraph.type as EntityType)) keys.add(viaGraph.part === 'id' ? e.id : e.name);
     }
     return keys;
   }

@@ -7,8 +7,8 @@
  * CloudTrail shows acting for it.
  *
  * Bounded: at most `maxNodes` entities (the least recently stated go first) and a few dozen
- * links each; walks go only through identity and placement relations, never through hubs that
- * join everything (a cluster, an account, an image, a uid, an address).
+ * links each; walks go only through identity and placement relations (placement only upward),
+ * never through hubs that join everything (a cluster, an account, an image, a uid, an address).
  */
 import type { Entity, EntityType, Relation, RelationKind } from '../core/entity.js';
 
@@ -18,9 +18,22 @@ const WALKED: ReadonlySet<RelationKind> = new Set<RelationKind>(['runs-in', 'run
 const THROUGH: ReadonlySet<string> = new Set(['process', 'container', 'pod', 'node', 'ec2-instance', 'aws-principal', 'aws-role', 'aws-access-key', 'k8s-user', 'k8s-serviceaccount']);
 const MAX_LINKS = 32;
 
+/**
+ * Relations walked only the way they point: from a process up to its container, pod and node,
+ * from a pod to its service account. Walked down, a node would lead to any of its containers,
+ * and a service account to any pod using it: not the same actor.
+ */
+const UPWARD_ONLY: ReadonlySet<RelationKind> = new Set<RelationKind>(['runs-in', 'runs-as']);
+
+interface Link {
+  readonly kind: RelationKind;
+  /** Stated from this entity to the other (not the reverse of another's statement). */
+  readonly forward: boolean;
+}
+
 interface GraphNode {
   entity: Entity | undefined;
-  readonly links: Map<string, RelationKind>;
+  readonly links: Map<string, Link>;
 }
 
 function typeOf(key: string): string {
@@ -45,12 +58,12 @@ export class IdentityGraph {
     for (const r of relations) {
       if (!WALKED.has(r.kind) || !THROUGH.has(typeOf(r.from)) || !THROUGH.has(typeOf(r.to))) continue;
       named ??= new Map(entities.map((e) => [`${e.type}:${e.id}`, e]));
-      this.#link(r.from, r.to, r.kind, named.get(r.from));
-      this.#link(r.to, r.from, r.kind, named.get(r.to));
+      this.#link(r.from, r.to, { kind: r.kind, forward: true }, named.get(r.from));
+      this.#link(r.to, r.from, { kind: r.kind, forward: false }, named.get(r.to));
     }
   }
 
-  #link(from: string, to: string, kind: RelationKind, entity: Entity | undefined): void {
+  #link(from: string, to: string, link: Link, entity: Entity | undefined): void {
     let n = this.#nodes.get(from);
     if (n === undefined) {
       n = { entity, links: new Map() };
@@ -60,9 +73,9 @@ export class IdentityGraph {
       if (entity !== undefined) n.entity = entity;
     }
     this.#nodes.set(from, n);
-    if (n.links.has(to)) return;
-    if (n.links.size >= MAX_LINKS) n.links.delete(n.links.keys().next().value as string);
-    n.links.set(to, kind);
+    if (n.links.get(to)?.forward === true) return;
+    if (!n.links.has(to) && n.links.size >= MAX_LINKS) n.links.delete(n.links.keys().next().value as string);
+    n.links.set(to, link);
   }
 
   /**
@@ -76,8 +89,8 @@ export class IdentityGraph {
     for (let d = 0; d < depth && frontier.length > 0; d++) {
       const next: string[] = [];
       for (const k of frontier) {
-        for (const to of this.#nodes.get(k)?.links.keys() ?? []) {
-          if (seen.has(to)) continue;
+        for (const [to, link] of this.#nodes.get(k)?.links ?? []) {
+          if (seen.has(to) || (!link.forward && UPWARD_ONLY.has(link.kind))) continue;
           seen.add(to);
           if (typeOf(to) === type) {
             const e = this.#nodes.get(to)?.entity;

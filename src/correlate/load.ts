@@ -293,6 +293,11 @@ class ItemReader {
 
   attribute(text: unknown, source: string | undefined, offset: number): Attribute {
     if (typeof text !== 'string' || text === '') throw new Problem('CORRELATION_INVALID', 'an attribute is an entity type (container, aws-principal…), type.name, rule, value or a field', offset);
+    if (text.includes('|')) {
+      const alternatives = text.split('|').map((t) => this.attribute(t.trim(), source, offset));
+      if (alternatives.some((a) => a.kind === 'first')) throw new Problem('CORRELATION_INVALID', `"${text}": alternatives do not nest`, offset);
+      return { kind: 'first', alternatives, text };
+    }
     if (text === 'rule') return { kind: 'rule', text };
     if (text === 'value') return { kind: 'value', text };
     const dot = text.lastIndexOf('.');

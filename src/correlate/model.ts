@@ -53,7 +53,9 @@ export type Attribute =
   | { readonly kind: 'entity'; readonly type: string; readonly part: 'id' | 'name'; readonly text: string }
   | { readonly kind: 'rule'; readonly text: string }
   | { readonly kind: 'value'; readonly text: string }
-  | { readonly kind: 'field'; readonly source: string; readonly get: (event: VigilEvent) => unknown; readonly text: string };
+  | { readonly kind: 'field'; readonly source: string; readonly get: (event: VigilEvent) => unknown; readonly text: string }
+  /** `container|node`: the first of them the input has. */
+  | { readonly kind: 'first'; readonly alternatives: readonly Attribute[]; readonly text: string };
 
 export interface Aggregate {
   readonly of: Attribute;

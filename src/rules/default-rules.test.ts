@@ -737,6 +737,13 @@ describe('default rules', () => {
       expectSilent(await corpusSignals(`${EVENTS}create_nginx_pod_unprivileged.json`), 'Pod created with privileged container');
     });
 
+    it('flags pods running a known miner image, not ordinary images', () => {
+      fires('Pod created with a cryptominer image', podCreate({}, [{ image: 'docker.io/metal3d/xmrig:latest' }]));
+      fires('Pod created with a cryptominer image', podCreate({}, [{ image: 'nginx:1.25' }, { image: 'ghcr.io/someone/cpuminer-opt:v3' }]));
+      silent('Pod created with a cryptominer image', podCreate({}, [{ image: 'docker.io/acme/orders-api:1.14.0' }]));
+      silent('Pod created with a cryptominer image', podCreate({}, [{ image: 'docker.io/metal3d/xmrig:latest' }], { requestURI: '/api/v1/namespaces/shop/pods?dryRun=All' }));
+    });
+
     it('flags host namespaces and host network', async (t) => {
       fires('Pod created sharing host PID or IPC namespace', podCreate({ hostPID: true }, [{ image: 'alpine:3.19', securityContext: { privileged: true } }]));
       fires('Pod created sharing host PID or IPC namespace', podCreate({ hostIPC: true }, [{ image: 'alpine:3.19' }]));
