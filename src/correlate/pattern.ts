@@ -2,7 +2,8 @@
  * Whether the inputs held for one rule and key complete the rule's pattern, in event time and
  * whatever order they arrived in: a late CloudTrail record that belongs before the runtime event
  * already held still takes its place in the sequence. Buffers are small (capped per step), and
- * the search runs only when an input arrives for a key that has no output yet.
+ * the search runs when an input arrives for a key that has no output yet, or when a late input
+ * (or a threat recognised earlier than first thought) could make an open one complete earlier.
  */
 import type { Entity } from '../core/entity.js';
 import type { Aggregate, Binding, CorrelationRule, Step } from './model.js';
