@@ -26,6 +26,13 @@ export function asText(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** A number value; decimal strings count too, since 64-bit values arrive as strings (see `num`). */
+export function asNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v !== '' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  return undefined;
+}
+
 /** An array value (empty when it is not one). */
 export function asArray(v: unknown): readonly unknown[] {
   return Array.isArray(v) ? v : [];

@@ -1,5 +1,5 @@
 import { canonicalContainerId, canonicalImage } from '../../core/entity.js';
-import { num, obj, str, type JsonObject } from '../../core/json.js';
+import { asNumber, asObject, asText, type JsonObject } from '../../core/json.js';
 
 /**
  * Where a process runs, as Tetragon names it. Shared by the decoder (entities of one event) and
@@ -48,8 +48,8 @@ function withoutScheme(raw: string): string {
  * `id` (repo@digest, or a bare `sha256:` digest) supplies the digest.
  */
 function readImage(image: JsonObject | undefined): { image?: string; imageDigest?: string } {
-  const name = str(image, 'name');
-  const id = str(image, 'id');
+  const name = asText(image?.['name']);
+  const id = asText(image?.['id']);
   const idRef = id === undefined ? undefined : withoutScheme(id);
   const idDigest = idRef === undefined ? undefined : digestOf(idRef);
   const ref = name ?? (idRef !== undefined && !idRef.startsWith('sha256:') ? idRef : undefined);
@@ -68,37 +68,37 @@ function digestOf(ref: string): string | undefined {
 
 /** The placement of a process object: `pod{…container{…}}` or, outside Kubernetes, `docker`. */
 export function readPlacement(process: JsonObject): Placement | undefined {
-  const pod = obj(process, 'pod');
-  const container = obj(pod, 'container');
-  const rawId = str(container, 'id') ?? str(process, 'docker');
-  const podName = str(pod, 'name');
+  const pod = asObject(process['pod']);
+  const container = asObject(pod?.['container']);
+  const rawId = asText(container?.['id']) ?? asText(process['docker']);
+  const podName = asText(pod?.['name']);
   if (rawId === undefined && podName === undefined) return undefined;
   const fullId = rawId === undefined ? undefined : withoutScheme(rawId);
   return {
     containerId: rawId === undefined ? undefined : canonicalContainerId(rawId),
     containerFullId: fullId,
-    containerName: str(container, 'name'),
+    containerName: asText(container?.['name']),
     podName,
-    namespace: str(pod, 'namespace'),
-    podUid: str(pod, 'uid'),
-    workload: str(pod, 'workload'),
-    workloadKind: str(pod, 'workload_kind'),
-    ...readImage(obj(container, 'image')),
+    namespace: asText(pod?.['namespace']),
+    podUid: asText(pod?.['uid']),
+    workload: asText(pod?.['workload']),
+    workloadKind: asText(pod?.['workload_kind']),
+    ...readImage(asObject(container?.['image'])),
   };
 }
 
 /** Reads one `Process` object (64-bit and wrapper numbers may come as strings). */
 export function readProcess(process: JsonObject): ProcessFacts {
   return {
-    execId: str(process, 'exec_id'),
-    pid: num(process, 'pid'),
-    uid: num(process, 'uid'),
-    userName: str(obj(process, 'user'), 'name'),
-    binary: str(process, 'binary'),
-    arguments: str(process, 'arguments'),
-    cwd: str(process, 'cwd'),
-    startTime: str(process, 'start_time'),
-    parentExecId: str(process, 'parent_exec_id'),
+    execId: asText(process['exec_id']),
+    pid: asNumber(process['pid']),
+    uid: asNumber(process['uid']),
+    userName: asText(asObject(process['user'])?.['name']),
+    binary: asText(process['binary']),
+    arguments: asText(process['arguments']),
+    cwd: asText(process['cwd']),
+    startTime: asText(process['start_time']),
+    parentExecId: asText(process['parent_exec_id']),
     placement: readPlacement(process),
   };
 }
@@ -110,21 +110,21 @@ export function readProcess(process: JsonObject): ProcessFacts {
  * placement the tree holds, an object in that very container and pod takes `known` itself.
  */
 export function readRelative(process: JsonObject, known?: Placement): ProcessFacts {
-  const pod = obj(process, 'pod');
-  const rawId = str(obj(pod, 'container'), 'id') ?? str(process, 'docker');
-  const podName = str(pod, 'name');
+  const pod = asObject(process['pod']);
+  const rawId = asText(asObject(pod?.['container'])?.['id']) ?? asText(process['docker']);
+  const podName = asText(pod?.['name']);
   const containerId = rawId === undefined ? undefined : canonicalContainerId(rawId);
   // Where the object names the very container and pod of `known`, `known` is its placement.
   const same = known !== undefined && known.containerId === containerId && known.podName === podName;
   const placement = same ? known : rawId === undefined && podName === undefined ? undefined : { containerId, podName };
   return {
-    execId: str(process, 'exec_id'),
-    pid: num(process, 'pid'),
-    uid: num(process, 'uid'),
-    binary: str(process, 'binary'),
-    arguments: str(process, 'arguments'),
-    cwd: str(process, 'cwd'),
-    parentExecId: str(process, 'parent_exec_id'),
+    execId: asText(process['exec_id']),
+    pid: asNumber(process['pid']),
+    uid: asNumber(process['uid']),
+    binary: asText(process['binary']),
+    arguments: asText(process['arguments']),
+    cwd: asText(process['cwd']),
+    parentExecId: asText(process['parent_exec_id']),
     placement,
   };
 }

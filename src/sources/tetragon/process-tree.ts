@@ -1,6 +1,7 @@
 import type { SourceState } from '../../core/decoder.js';
 import type { VigilEvent } from '../../core/event.js';
-import { arr, isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { canonicalContainerId } from '../../core/entity.js';
+import { asArray, asObject, asText, isObject, obj, type JsonObject } from '../../core/json.js';
 import { MAX_ANCESTORS } from './constants.js';
 import { enrichEvent } from './enrich.js';
 import { ExpiryHeap } from './expiry-heap.js';
@@ -138,17 +139,17 @@ export class ProcessTree implements SourceState {
 
   #learnEvent(payload: JsonObject, body: JsonObject, timeMs: number): ProcessFacts | undefined {
     const chain: ProcessFacts[] = [];
-    const proc = obj(body, 'process');
-    const parent = obj(body, 'parent');
+    const proc = asObject(body['process']);
+    const parent = asObject(body['parent']);
     if (proc !== undefined) chain.push(this.#readSubject(proc));
     if (parent !== undefined) chain.push(this.#readRelative(parent));
-    const ancestors = arr(body, 'ancestors');
+    const ancestors = asArray(body['ancestors']);
     for (let i = 0; i < ancestors.length && i < MAX_ANCESTORS; i++) {
       const a = ancestors[i];
       if (isObject(a)) chain.push(this.#readRelative(a));
     }
-    const node = str(payload, 'node_name');
-    const cluster = str(payload, 'cluster_name');
+    const node = asText(payload['node_name']);
+    const cluster = asText(payload['cluster_name']);
     // Oldest first, so the subject ends up the most recently seen; each links to the next one up
     // when it does not name its parent itself.
     for (let i = chain.length - 1; i >= 0; i--) {
@@ -164,9 +165,16 @@ export class ProcessTree implements SourceState {
    * image and pod again would find the same.
    */
   #readSubject(o: JsonObject): ProcessFacts {
-    const id = str(o, 'exec_id');
-    const known = id === undefined ? undefined : this.#procs.get(id)?.placement;
+    const id = asText(o['exec_id']);
+    const rec = id === undefined ? undefined : this.#procs.get(id);
+    const known = rec?.placement;
     if (known?.podName === undefined) return readProcess(o);
+    if (rec?.binary !== undefined) {
+      // Known in full (its exec record was seen): only where it runs is checked.
+      const pod = asObject(o['pod']);
+      const rawId = asText(asObject(pod?.['container'])?.['id']) ?? asText(o['docker']);
+      if (asText(pod?.['name']) === known.podName && rawId !== undefined && canonicalContainerId(rawId) === known.containerId) return { execId: id, placement: known };
+    }
     const cheap = readRelative(o, known);
     return cheap.placement === known ? cheap : readProcess(o);
   }
@@ -176,8 +184,11 @@ export class ProcessTree implements SourceState {
    * cheap read (no pod or image canonicalisation) is enough to refresh it.
    */
   #readRelative(o: JsonObject): ProcessFacts {
-    const id = str(o, 'exec_id');
+    const id = asText(o['exec_id']);
     const known = id === undefined ? undefined : this.#procs.get(id);
+    // Known with its binary and where it runs: a parent repeated in its child's every event says
+    // nothing new, and the sighting only refreshes its times.
+    if (known?.binary !== undefined && (known.placement?.podName !== undefined || (known.placement === undefined && known.node !== undefined))) return { execId: id };
     return known?.placement?.podName !== undefined ? readRelative(o) : readProcess(o);
   }
 
