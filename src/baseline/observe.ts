@@ -100,9 +100,17 @@ interface ProcessFacts {
   readonly name: string;
   readonly peers: string;
   readonly process: readonly (readonly [Feature, string])[];
+  /** When its process features were last passed on as `known` (event time). */
+  knownMs: number;
 }
 
 const MAX_CACHED_PROCESSES = 50_000;
+/**
+ * How often a process's own features (its executable, lineage, uid) are passed on again with its
+ * other events: they only refresh when the profile last saw them, which is kept for forgetting
+ * values unseen for days, so once a minute is plenty (and saves three lookups per event).
+ */
+const KNOWN_REFRESH_MS = 60_000;
 
 /** The fields an observation reads, resolved once. */
 const SYSCALL = ['container.id', 'evt.hostname', 'container.image.repository', 'k8s.ns.name', 'proc.exepath', 'proc.pname', 'proc.cmdline', 'user.uid', 'evt.type', 'fd.sip', 'fd.sport'] as const;
@@ -159,7 +167,9 @@ export class Observer {
       const port = read(f['fd.sport'], e);
       if (ip !== undefined && port !== undefined) features.push(['destination', isPrivateIpv4(ip) ? `${ip}:${port}` : `${networkOf(ip)}:${port}`]);
     }
-    return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features, known: p.process };
+    const refresh = e.timeMs - p.knownMs >= KNOWN_REFRESH_MS || e.timeMs < p.knownMs;
+    if (refresh) p.knownMs = e.timeMs;
+    return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features, ...(refresh ? { known: p.process } : {}) };
   }
 
   /**
@@ -188,11 +198,11 @@ export class Observer {
     if (uid !== undefined) process.push(['uid', uid]);
     if (container === 'host') {
       const node = read(f['evt.hostname'], e) ?? 'unknown';
-      facts = { profile: `host:${node}`, kind: 'host', name: `host ${node}`, peers: 'hosts', process };
+      facts = { profile: `host:${node}`, kind: 'host', name: `host ${node}`, peers: 'hosts', process, knownMs: Number.NEGATIVE_INFINITY };
     } else {
       const repo = read(f['container.image.repository'], e) ?? 'unknown';
       const ns = read(f['k8s.ns.name'], e) ?? '-';
-      facts = { profile: `workload:${ns}/${repo}`, kind: 'workload', name: `${ns}/${repo}`, peers: `image:${repo}`, process };
+      facts = { profile: `workload:${ns}/${repo}`, kind: 'workload', name: `${ns}/${repo}`, peers: `image:${repo}`, process, knownMs: Number.NEGATIVE_INFINITY };
     }
     if (execId !== undefined) {
       // Bounded: dropped whole when full (a cache, not state: facts are re-derived on demand).
