@@ -27,7 +27,7 @@ export interface AnalyzeReport {
   errorsNotKept: number;
   /** Whether some input could not be read at all. */
   unreadable: boolean;
-  /** Entities named by more than one source (the joins correlation will use), most sources first. */
+  /** Entities named by more than one source (the joins correlation uses), most sources first. */
   shared: { key: string; name: string; sources: string[] }[];
 }
 
