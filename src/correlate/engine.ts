@@ -79,6 +79,15 @@ function criteriaHold(c: SignalCriteria, s: Signal): boolean {
   return true;
 }
 
+/** A raw event as an input. */
+function eventInput(event: VigilEvent): Input {
+  return {
+    kind: 'event',
+    event,
+    held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signal: undefined, event: event.id, severity: 0, label: event.action },
+  };
+}
+
 function techniqueCovers(wanted: readonly string[], have: readonly string[]): boolean {
   return wanted.some((w) => have.some((h) => h === w || h.startsWith(`${w}.`)));
 }
@@ -206,22 +215,11 @@ export class CorrelationEngine {
       if (steps === undefined || !b.accepts(event)) continue;
       for (const x of steps) {
         if (x.step.matcher.kind !== 'event' || !x.step.matcher.predicate(event)) continue;
-        input ??= {
-          kind: 'event',
-          event,
-          held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signal: undefined, event: event.id, severity: 0, label: event.action },
-        };
+        input ??= eventInput(event);
         this.#take(x.rule, x.step, input);
       }
     }
-    if (this.#eventUntils) {
-      input ??= {
-        kind: 'event',
-        event,
-        held: { id: event.id, kind: 'event', timeMs: event.timeMs, time: event.time, entities: event.entities, signal: undefined, event: event.id, severity: 0, label: event.action },
-      };
-      this.#until(input);
-    }
+    if (this.#eventUntils) this.#until(input ?? eventInput(event));
     this.#maybeSweep();
   }
 

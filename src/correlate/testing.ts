@@ -18,12 +18,9 @@ export function ent(type: EntityType, id: string, name?: string): Entity {
   return createEntity(type, id, name);
 }
 
-let counter = 0;
-
 /** A signal of `rule` at T0 + `seconds`, on the given entities. */
 export function sig(rule: string, seconds: number, entities: readonly Entity[], extra: Partial<Signal> = {}): Signal {
   const timeMs = at(seconds);
-  counter++;
   return {
     id: extra.id ?? `sig-${rule.replace(/\W+/g, '-')}-${seconds}-${entities.map((e) => e.id).join('-')}`,
     rule,
@@ -34,7 +31,7 @@ export function sig(rule: string, seconds: number, entities: readonly Entity[], 
     tags: [],
     entities,
     techniques: [],
-    input: { path: 'test', line: counter },
+    input: { path: 'test', line: Math.max(1, Math.round(seconds)) },
     eventId: extra.eventId ?? `ev-${rule.replace(/\W+/g, '-')}-${seconds}-${entities.map((e) => e.id).join('-')}`,
     ...extra,
   };
