@@ -65,10 +65,9 @@ const NO_ENTITIES: EntityGraph = Object.freeze({ entities: Object.freeze([]), re
  *
  * A class (not an object literal with getters, which V8 builds through a slow path costing more
  * than the rest of decoding): `entities` and `relations` are prototype getters, so spreading
- * such an event drops them; use `toPlainEvent` for a copy. `JSON.stringify` includes them.
+ * such an event drops them (and `id`); use `toPlainEvent` for a copy. `JSON.stringify` includes them.
  */
 class LazyEvent implements VigilEvent {
-  readonly id: string;
   readonly source: SourceKind;
   readonly kind: string;
   readonly action: string;
@@ -79,9 +78,12 @@ class LazyEvent implements VigilEvent {
   readonly origin: Origin;
   #extract: (() => EntityGraph) | undefined;
   #graph: EntityGraph | undefined;
+  #id: string | undefined;
+  #idOf: (() => string) | undefined;
 
-  constructor(f: EventFields, extract: () => EntityGraph) {
-    this.id = f.id;
+  constructor(f: Omit<EventFields, 'id'>, extract: () => EntityGraph, id: string | (() => string)) {
+    if (typeof id === 'string') this.#id = id;
+    else this.#idOf = id;
     this.source = f.source;
     this.kind = f.kind;
     this.action = f.action;
@@ -91,6 +93,15 @@ class LazyEvent implements VigilEvent {
     this.payload = f.payload;
     this.origin = f.origin;
     this.#extract = extract;
+  }
+
+  /** Computed on first read where the decoder gave a function: most events are never asked. */
+  get id(): string {
+    if (this.#id === undefined) {
+      this.#id = (this.#idOf as () => string)();
+      this.#idOf = undefined;
+    }
+    return this.#id;
   }
 
   get entities(): readonly Entity[] {
@@ -122,7 +133,15 @@ class LazyEvent implements VigilEvent {
 
 /** Builds an event whose entities and relations `extract` derives on first read (see LazyEvent). */
 export function createEvent(fields: EventFields, extract: () => EntityGraph): VigilEvent {
-  return new LazyEvent(fields, extract);
+  return new LazyEvent(fields, extract, fields.id);
+}
+
+/**
+ * The same, with the id also derived on first read: for the highest-volume sources, whose id is
+ * a hash over several members (the id is the same whenever it is computed).
+ */
+export function createEventWithLazyId(fields: Omit<EventFields, 'id'>, id: () => string, extract: () => EntityGraph): VigilEvent {
+  return new LazyEvent(fields, extract, id);
 }
 
 /** A plain-object copy of an event, entities included, in the schema's member order. */

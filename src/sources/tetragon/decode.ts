@@ -1,7 +1,7 @@
 import { skip, type DecodeContext } from '../../core/decoder.js';
 import { EntitySet } from '../../core/entity.js';
 import type { ErrorCode } from '../../core/errors.js';
-import { createEvent, type DecodeResult, type VigilEvent } from '../../core/event.js';
+import { createEventWithLazyId, type DecodeResult, type VigilEvent } from '../../core/event.js';
 import { stableId } from '../../core/hash.js';
 import { arr, isObject, str, type JsonObject } from '../../core/json.js';
 import { parseTime, type EventTime } from '../../core/time.js';
@@ -144,7 +144,6 @@ function hookName(env: Envelope): string | undefined {
 
 function envelopeEvent(env: Envelope, entities: () => EntitySet, execId: string | undefined, action: string, record: JsonObject, ctx: DecodeContext): VigilEvent {
   const fields = {
-    id: stableId('tg-', [env.node, env.type, execId, env.time.iso, hookName(env), str(env.body, 'policy_name')]),
     source: 'tetragon',
     kind: env.type,
     action,
@@ -154,7 +153,8 @@ function envelopeEvent(env: Envelope, entities: () => EntitySet, execId: string 
     payload: record,
     origin: ctx.origin,
   } as const;
-  return createEvent(fields, entities);
+  // Hashed when first asked for: most runtime events are never referred to by id.
+  return createEventWithLazyId(fields, () => stableId('tg-', [env.node, env.type, execId, env.time.iso, hookName(env), str(env.body, 'policy_name')]), entities);
 }
 
 function decodeProcessEvent(env: Envelope, record: JsonObject, ctx: DecodeContext): DecodeResult {
