@@ -103,8 +103,10 @@ export function parseTime(text: string): EventTime | undefined {
   const ms = (y >= 100 ? Date.UTC(y, mo - 1, d, h, mi, sec) : new Date(Date.UTC(2000, mo - 1, d, h, mi, sec)).setUTCFullYear(y)) - offsetMs;
   let iso: string;
   if (offsetMs === 0 && sep === 84 && sec < 60) {
-    // Already UTC and canonical: reuse the text (only the fraction's trailing zeros go).
-    iso = fracEnd === 19 ? `${text.slice(0, 19)}Z` : `${text.slice(0, fracEnd)}Z`;
+    // Already UTC and canonical: reuse the text (only the fraction's trailing zeros go), the
+    // very string when nothing goes (most agents write it so).
+    if (fracEnd === text.length - 1 && text.charCodeAt(fracEnd) === 90) iso = text;
+    else iso = fracEnd === 19 ? `${text.slice(0, 19)}Z` : `${text.slice(0, fracEnd)}Z`;
   } else {
     const base = new Date(ms).toISOString().slice(0, 19);
     iso = fracEnd === 19 ? `${base}Z` : `${base}${text.slice(19, fracEnd)}Z`;
