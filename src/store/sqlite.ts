@@ -1,0 +1,193 @@
+/**
+ * The embedded default store: SQLite through better-sqlite3, in WAL mode with synchronous=FULL
+ * so a committed transaction survives a crash of the process or the machine (acknowledged
+ * records must). One connection; better-sqlite3 is synchronous, so each method runs to the end
+ * before the next starts and transactions never interleave.
+ */
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SourceKind } from '../core/event.js';
+import type {
+  AnalystState, AuditEntry, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
+  StoredRecord, TokenRow,
+} from './port.js';
+import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, tokenOf, type FindingSqlRow } from './query.js';
+import { MIGRATIONS_TABLE, SQLITE_MIGRATIONS } from './schema.js';
+
+interface RecordSqlRow { seq: number; source: string; received_ms: number; text: string }
+interface TokenSqlRow { id: string; name: string; role: string; created_ms: number; revoked_ms: number | null }
+interface NoteSqlRow { id: number; author: string; text: string; created_ms: number }
+interface AuditSqlRow { time_ms: number; actor: string; action: string; target: string; detail: string | null }
+
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly #db: Database.Database;
+
+  /** `dir` is the data folder (made if missing); `:memory:` for a throwaway store. */
+  constructor(dir: string) {
+    if (dir === ':memory:') {
+      this.#db = new Database(':memory:');
+    } else {
+      mkdirSync(dir, { recursive: true });
+      this.#db = new Database(join(dir, 'vigil.db'));
+    }
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = FULL');
+    this.#db.pragma('foreign_keys = ON');
+    this.#db.pragma('busy_timeout = 5000');
+  }
+
+  async migrate(): Promise<number> {
+    const db = this.#db;
+    db.exec(MIGRATIONS_TABLE);
+    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    for (const m of SQLITE_MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      db.transaction(() => {
+        for (const sql of m.sql) db.exec(sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+    }
+    return SQLITE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  async appendRecords(records: readonly NewRecord[]): Promise<number[]> {
+    const insert = this.#db.prepare('INSERT INTO records (source, received_ms, text) VALUES (?, ?, ?)');
+    const seqs = this.#db.transaction(() => records.map((r) => Number(insert.run(r.source, r.receivedMs, r.text).lastInsertRowid)))();
+    return seqs;
+  }
+
+  async readRecords(afterSeq: number, limit: number): Promise<StoredRecord[]> {
+    const rows = this.#db.prepare('SELECT seq, source, received_ms, text FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as RecordSqlRow[];
+    return rows.map(recordOf);
+  }
+
+  async getRecord(seq: number): Promise<StoredRecord | undefined> {
+    const row = this.#db.prepare('SELECT seq, source, received_ms, text FROM records WHERE seq = ?').get(seq) as RecordSqlRow | undefined;
+    return row === undefined ? undefined : recordOf(row);
+  }
+
+  async countRecords(): Promise<number> {
+    return (this.#db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+  }
+
+  async pruneRecords(beforeMs: number, upToSeq: number): Promise<number> {
+    return this.#db.prepare('DELETE FROM records WHERE received_ms < ? AND seq <= ?').run(beforeMs, upToSeq).changes;
+  }
+
+  async putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>): Promise<void> {
+    const db = this.#db;
+    const upsert = db.prepare(
+      `INSERT INTO findings (kind, id, time_ms, severity, intent, doc) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (kind, id) DO UPDATE SET time_ms = excluded.time_ms, severity = excluded.severity,
+         intent = excluded.intent, doc = excluded.doc`,
+    );
+    const link = db.prepare('INSERT OR IGNORE INTO finding_entities (kind, id, entity, entity_id) VALUES (?, ?, ?, ?)');
+    const set = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    db.transaction(() => {
+      for (const r of rows) {
+        upsert.run(r.kind, r.id, r.timeMs, r.severity, r.intent ?? null, JSON.stringify(r.doc));
+        for (const e of r.entities) link.run(r.kind, r.id, e, entityIdOf(e));
+      }
+      for (const [k, v] of Object.entries(values ?? {})) set.run(k, v);
+    })();
+  }
+
+  async getFinding(kind: FindingKind, id: string): Promise<StoredFinding | undefined> {
+    const row = this.#db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.kind = ? AND f.id = ?`).get(kind, id) as FindingSqlRow | undefined;
+    return row === undefined ? undefined : findingFromRow(row);
+  }
+
+  async getFindings(kind: FindingKind, ids: readonly string[]): Promise<StoredFinding[]> {
+    const one = this.#db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.kind = ? AND f.id = ?`);
+    const out: StoredFinding[] = [];
+    for (const id of ids) {
+      const row = one.get(kind, id) as FindingSqlRow | undefined;
+      if (row !== undefined) out.push(findingFromRow(row));
+    }
+    return out;
+  }
+
+  async listFindings(q: FindingQuery): Promise<StoredFinding[]> {
+    const { sql, params } = buildListQuery(q, () => '?');
+    return (this.#db.prepare(sql).all(...params) as FindingSqlRow[]).map(findingFromRow);
+  }
+
+  async countFindings(kind: FindingKind): Promise<number> {
+    return (this.#db.prepare('SELECT count(*) AS n FROM findings WHERE kind = ?').get(kind) as { n: number }).n;
+  }
+
+  async setState(kind: FindingKind, id: string, change: { status?: Status; assignee?: string | null }, nowMs: number): Promise<AnalystState | undefined> {
+    const db = this.#db;
+    const result = db.transaction(() => {
+      const cur = db.prepare('SELECT status, assignee FROM findings WHERE kind = ? AND id = ?').get(kind, id) as { status: Status; assignee: string | null } | undefined;
+      if (cur === undefined) return undefined;
+      const next: AnalystState = {
+        status: change.status ?? cur.status,
+        assignee: change.assignee === undefined ? cur.assignee : change.assignee,
+        updatedMs: nowMs,
+      };
+      db.prepare('UPDATE findings SET status = ?, assignee = ?, state_ms = ? WHERE kind = ? AND id = ?').run(next.status, next.assignee, nowMs, kind, id);
+      return next;
+    })();
+    return result;
+  }
+
+  async addNote(kind: FindingKind, id: string, author: string, text: string, nowMs: number): Promise<Note> {
+    const r = this.#db.prepare('INSERT INTO notes (kind, finding_id, author, text, created_ms) VALUES (?, ?, ?, ?, ?)').run(kind, id, author, text, nowMs);
+    return { id: Number(r.lastInsertRowid), author, text, createdMs: nowMs };
+  }
+
+  async notes(kind: FindingKind, id: string): Promise<Note[]> {
+    const rows = this.#db.prepare('SELECT id, author, text, created_ms FROM notes WHERE kind = ? AND finding_id = ? ORDER BY id').all(kind, id) as NoteSqlRow[];
+    return rows.map((r) => ({ id: r.id, author: r.author, text: r.text, createdMs: r.created_ms }));
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    const row = this.#db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async setValue(key: string, value: string): Promise<void> {
+    this.#db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async createToken(t: { id: string; name: string; role: Role; hash: string; createdMs: number }): Promise<void> {
+    this.#db.prepare('INSERT INTO tokens (id, name, role, hash, created_ms) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.role, t.hash, t.createdMs);
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRow | undefined> {
+    const row = this.#db.prepare('SELECT id, name, role, created_ms, revoked_ms FROM tokens WHERE hash = ? AND revoked_ms IS NULL').get(hash) as TokenSqlRow | undefined;
+    return row === undefined ? undefined : tokenOf(row);
+  }
+
+  async listTokens(): Promise<TokenRow[]> {
+    return (this.#db.prepare('SELECT id, name, role, created_ms, revoked_ms FROM tokens ORDER BY created_ms, id').all() as TokenSqlRow[]).map(tokenOf);
+  }
+
+  async revokeToken(idOrName: string, nowMs: number): Promise<boolean> {
+    const r = this.#db.prepare('UPDATE tokens SET revoked_ms = ? WHERE (id = ? OR name = ?) AND revoked_ms IS NULL').run(nowMs, idOrName, idOrName);
+    return r.changes > 0;
+  }
+
+  async audit(e: AuditEntry): Promise<void> {
+    this.#db.prepare('INSERT INTO audit (time_ms, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
+      e.timeMs, e.actor, e.action, e.target, e.detail === undefined ? null : JSON.stringify(e.detail),
+    );
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const rows = this.#db.prepare('SELECT time_ms, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?').all(limit) as AuditSqlRow[];
+    return rows.map(auditOf);
+  }
+}
+
+function recordOf(r: RecordSqlRow): StoredRecord {
+  return { seq: Number(r.seq), source: r.source as SourceKind, receivedMs: Number(r.received_ms), text: r.text };
+}

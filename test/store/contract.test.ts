@@ -1,0 +1,202 @@
+/**
+ * One behavioural contract for every store adapter: the same cases run against SQLite (a temp
+ * data folder) and the real PostgreSQL of the machine (a schema of their own).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import type { FindingRow, Store } from '../../src/store/port.js';
+import { PostgresStore } from '../../src/store/postgres.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { requirePostgres, TEST_DATABASE_URL, testSchema } from '../support/services.js';
+
+interface Adapter {
+  readonly name: string;
+  /** A fresh, migrated store, or undefined when the test was skipped. */
+  open(t: TestContext): Promise<{ store: Store; reopen: () => Promise<Store>; cleanup: () => Promise<void> } | undefined>;
+}
+
+const ADAPTERS: Adapter[] = [
+  {
+    name: 'sqlite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-store-'));
+      const store = new SqliteStore(dir);
+      await store.migrate();
+      const opened: Store[] = [store];
+      return {
+        store,
+        reopen: async () => {
+          const s = new SqliteStore(dir);
+          await s.migrate();
+          opened.push(s);
+          return s;
+        },
+        cleanup: async () => {
+          for (const s of opened) await s.close().catch(() => undefined);
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    open: async (t) => {
+      if (!(await requirePostgres(t))) return undefined;
+      const schema = testSchema('vigil_contract');
+      const store = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+      await store.migrate();
+      const opened: PostgresStore[] = [store];
+      return {
+        store,
+        reopen: async () => {
+          const s = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+          await s.migrate();
+          opened.push(s);
+          return s;
+        },
+        cleanup: async () => {
+          await store.dropSchema();
+          for (const s of opened) await s.close().catch(() => undefined);
+        },
+      };
+    },
+  },
+];
+
+function attack(id: string, timeMs: number, severity: string, intent: string, entities: { type: string; id: string }[]): FindingRow {
+  return {
+    kind: 'attack',
+    id,
+    timeMs,
+    severity,
+    intent,
+    entities: entities.map((e) => `${e.type}:${e.id}`),
+    doc: { id, intent, severity, entities: entities.map((e) => ({ ...e, name: e.id })) },
+  };
+}
+
+for (const adapter of ADAPTERS) {
+  describe(`store contract: ${adapter.name}`, () => {
+    async function withStore(t: TestContext, body: (s: Store, reopen: () => Promise<Store>) => Promise<void>): Promise<void> {
+      const opened = await adapter.open(t);
+      if (opened === undefined) return;
+      try {
+        await body(opened.store, opened.reopen);
+      } finally {
+        await opened.cleanup();
+      }
+    }
+
+    test('migrations apply once and report the schema version', (t) => withStore(t, async (s, reopen) => {
+      const again = await s.migrate();
+      assert.equal(again, 1);
+      const other = await reopen();
+      assert.equal(await other.migrate(), 1);
+    }));
+
+    test('records get increasing seqs, are read back in order and survive a reopen', (t) => withStore(t, async (s, reopen) => {
+      const first = await s.appendRecords([
+        { source: 'tetragon', receivedMs: 1000, text: '{"a":1}' },
+        { source: 'cloudtrail', receivedMs: 1000, text: '{"b":"é ✓"}' },
+      ]);
+      const second = await s.appendRecords([{ source: 'k8saudit', receivedMs: 5000, text: '{"c":3}' }]);
+      assert.equal(first.length, 2);
+      assert.ok((first[0] as number) < (first[1] as number) && (first[1] as number) < (second[0] as number));
+      const all = await s.readRecords(0, 10);
+      assert.deepEqual(all.map((r) => r.text), ['{"a":1}', '{"b":"é ✓"}', '{"c":3}']);
+      assert.deepEqual(all.map((r) => r.source), ['tetragon', 'cloudtrail', 'k8saudit']);
+      assert.deepEqual((await s.readRecords(first[0] as number, 1)).map((r) => r.seq), [first[1]]);
+      assert.equal((await s.getRecord(second[0] as number))?.receivedMs, 5000);
+      assert.equal(await s.getRecord(999_999), undefined);
+      const other = await reopen();
+      assert.equal(await other.countRecords(), 3);
+      // Only processed records older than the retention go.
+      assert.equal(await other.pruneRecords(2000, first[0] as number), 1);
+      assert.deepEqual((await other.readRecords(0, 10)).map((r) => r.seq), [first[1], second[0]]);
+    }));
+
+    test('findings upsert by id, keep analyst state, and commit their checkpoint with them', (t) => withStore(t, async (s) => {
+      await s.putFindings([attack('a1', 100, 'high', 'cryptojacking', [{ type: 'pod', id: 'default/web' }])], { processed: '10' });
+      assert.equal(await s.getValue('processed'), '10');
+      const state = await s.setState('attack', 'a1', { status: 'acknowledged', assignee: 'ana' }, 500);
+      assert.deepEqual(state, { status: 'acknowledged', assignee: 'ana', updatedMs: 500 });
+      await s.putFindings([attack('a1', 100, 'critical', 'cryptojacking', [{ type: 'pod', id: 'default/web' }, { type: 'node', id: 'n1' }])], { processed: '20' });
+      const got = await s.getFinding('attack', 'a1');
+      assert.equal(got?.severity, 'critical');
+      assert.equal(got?.state.status, 'acknowledged');
+      assert.equal(got?.state.assignee, 'ana');
+      assert.deepEqual(got?.entities, ['pod:default/web', 'node:n1']);
+      assert.equal(await s.getValue('processed'), '20');
+      assert.equal(await s.countFindings('attack'), 1);
+      assert.equal(await s.countFindings('threat'), 0);
+      assert.equal(await s.setState('attack', 'nope', { status: 'resolved' }, 1), undefined);
+      assert.equal((await s.setState('attack', 'a1', { assignee: null }, 600))?.status, 'acknowledged');
+    }));
+
+    test('lists filter by time, severity, intent, status and entity, newest first, page by cursor', (t) => withStore(t, async (s) => {
+      const rows: FindingRow[] = [];
+      for (let i = 0; i < 25; i++) {
+        rows.push(attack(`a${String(i).padStart(2, '0')}`, 1000 + Math.floor(i / 2) * 10, i % 3 === 0 ? 'critical' : 'high', i % 2 === 0 ? 'ransomware' : 'cryptojacking', [
+          { type: 'aws-role', id: i < 5 ? 'arn:aws:iam::1:role/web' : 'arn:aws:iam::1:role/other' },
+        ]));
+      }
+      await s.putFindings(rows);
+      await s.setState('attack', 'a03', { status: 'resolved' }, 1);
+      const pages: string[][] = [];
+      let after: { timeMs: number; id: string } | undefined;
+      for (;;) {
+        const page = await s.listFindings({ kind: 'attack', limit: 7, ...(after === undefined ? {} : { after }) });
+        if (page.length === 0) break;
+        pages.push(page.map((r) => r.id));
+        const last = page[page.length - 1];
+        after = last === undefined ? undefined : { timeMs: last.timeMs, id: last.id };
+      }
+      const flat = pages.flat();
+      assert.equal(flat.length, 25);
+      assert.equal(new Set(flat).size, 25);
+      const expected = [...rows].sort((a, b) => b.timeMs - a.timeMs || (a.id < b.id ? 1 : -1)).map((r) => r.id);
+      assert.deepEqual(flat, expected);
+      const ids = async (q: Partial<Parameters<Store['listFindings']>[0]>): Promise<string[]> =>
+        (await s.listFindings({ kind: 'attack', limit: 100, ...q })).map((r) => r.id).sort();
+      assert.deepEqual(await ids({ severity: ['critical'], intent: ['ransomware'] }), ['a00', 'a06', 'a12', 'a18', 'a24']);
+      assert.deepEqual(await ids({ sinceMs: 1110, untilMs: 1120 }), ['a22', 'a23']);
+      assert.deepEqual(await ids({ status: ['resolved'] }), ['a03']);
+      assert.deepEqual(await ids({ entity: 'aws-role:arn:aws:iam::1:role/web' }), ['a00', 'a01', 'a02', 'a03', 'a04']);
+      // An id alone, colons and all, matches any type.
+      assert.deepEqual(await ids({ entity: 'arn:aws:iam::1:role/web' }), ['a00', 'a01', 'a02', 'a03', 'a04']);
+      assert.deepEqual(await ids({ entity: 'pod:arn:aws:iam::1:role/web' }), []);
+      assert.deepEqual((await s.getFindings('attack', ['a07', 'missing', 'a01'])).map((r) => r.id), ['a07', 'a01']);
+    }));
+
+    test('notes are kept per finding in order', (t) => withStore(t, async (s) => {
+      await s.putFindings([attack('a1', 1, 'low', 'ransomware', [])]);
+      await s.addNote('attack', 'a1', 'ana', 'looked at it', 10);
+      await s.addNote('attack', 'a1', 'bo', 'false alarm? no', 20);
+      assert.deepEqual((await s.notes('attack', 'a1')).map((n) => [n.author, n.text, n.createdMs]), [['ana', 'looked at it', 10], ['bo', 'false alarm? no', 20]]);
+      assert.deepEqual(await s.notes('attack', 'other'), []);
+    }));
+
+    test('tokens are found by hash until revoked, by id or name', (t) => withStore(t, async (s) => {
+      await s.createToken({ id: 't1', name: 'falco', role: 'ingest', hash: 'h1', createdMs: 1 });
+      await s.createToken({ id: 't2', name: 'ana', role: 'analyst', hash: 'h2', createdMs: 2 });
+      assert.equal((await s.tokenByHash('h1'))?.role, 'ingest');
+      await assert.rejects(s.createToken({ id: 't3', name: 'dup', role: 'viewer', hash: 'h1', createdMs: 3 }));
+      assert.equal(await s.revokeToken('falco', 9), true);
+      assert.equal(await s.revokeToken('falco', 10), false);
+      assert.equal(await s.tokenByHash('h1'), undefined);
+      assert.equal(await s.revokeToken('t2', 11), true);
+      assert.deepEqual((await s.listTokens()).map((r) => [r.id, r.revokedMs]), [['t1', 9], ['t2', 11]]);
+    }));
+
+    test('the audit log keeps actions newest first', (t) => withStore(t, async (s) => {
+      await s.audit({ timeMs: 1, actor: 't1', action: 'status', target: 'attack:a1', detail: { status: 'resolved' } });
+      await s.audit({ timeMs: 2, actor: 'cli', action: 'token.create', target: 'token:t2' });
+      const log = await s.auditLog(10);
+      assert.deepEqual(log.map((e) => e.action), ['token.create', 'status']);
+      assert.deepEqual(log[1]?.detail, { status: 'resolved' });
+    }));
+  });
+}
