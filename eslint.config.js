@@ -26,6 +26,9 @@ const zones = [
   { target: './src/correlate', from: './src', except: ['./core', './lang', './rules', './correlate'], message: 'correlation knows core, the language and the rule sources\' fields (for event steps).' },
   { target: './src/sim', from: './src', except: ['./core', './sim', './pipeline', './sources'], message: 'the simulator knows core, and the decoders (through the pipeline) to name its records\' ids.' },
   { target: './src/eval', from: './src', except: ['./core', './sim', './eval'], message: 'evaluation compares findings with the simulator\'s ground truth, nothing more.' },
+  { target: './src/store', from: './src', except: ['./core', './store'], message: 'the store knows only core.' },
+  { target: './src/service', from: './src', except: ['./core', './lang', './sources', './transports', './rules', './pipeline', './baseline', './intel', './correlate', './store', './service', './api'], message: 'the service wires every stage, the store and the API; never the CLI.' },
+  { target: './src/api', from: './src', except: ['./core', './store', './service', './transports', './pipeline', './api'], message: 'the HTTP layer talks to the service and the store.' },
   { target: './src/bench', from: './src/cli', message: 'nothing imports the CLI.' },
 ];
 

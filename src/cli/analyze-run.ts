@@ -13,7 +13,7 @@ import type { CorrelationEngine } from '../correlate/engine.js';
 import type { Clock } from '../core/time.js';
 import { decodeInputs } from '../pipeline/decode-files.js';
 import type { FormatOption } from '../pipeline/record-decoder.js';
-import { alertToSignal } from '../sources/falco/signal.js';
+import { Stages } from '../service/stages.js';
 
 export interface AnalyzeReport {
   summary: { events: number; rejected: number; skipped: number; signals: number; threats: number; attacks: number };
@@ -69,7 +69,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
   const sourcesOf = new Map<string, { name: string; sources: Set<string> }>();
   let lastProgress = Date.now();
   const correlation = options.correlation;
-  const readsEvents = correlation?.readsEvents === true;
+  const stages = new Stages({ detector: options.detector, also: options.also, correlation });
   const decodeOptions = {
     format: options.format,
     // Several files are read side by side in event-time order: what happened together is
@@ -91,20 +91,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
             sourcesOf.set(key, seen);
           }
         }
-        const before = report.signals.length;
-        if (d.event.source === 'falco') {
-          const s = alertToSignal(d.event);
-          if (s !== undefined) report.signals.push(s);
-        } else if (options.detector !== undefined) {
-          const found = options.detector.detect(d.event);
-          for (const s of found) report.signals.push(s);
-        }
-        for (const other of options.also ?? []) for (const s of other.detect(d.event)) report.signals.push(s);
-        if (correlation !== undefined) {
-          correlation.observe(d.event);
-          for (let i = before; i < report.signals.length; i++) correlation.signal(report.signals[i] as Signal, d.event);
-          if (readsEvents) correlation.event(d.event);
-        }
+        stages.process(d.event, report.signals);
       } else if (d.type === 'error') {
         // Problems with a whole input (INPUT_*) are reported, but they are not rejected records.
         if (!d.error.code.startsWith('INPUT_')) report.summary.rejected++;

@@ -11,7 +11,9 @@ import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { normalizeCommand } from './commands/normalize.js';
 import { rulesCheckCommand } from './commands/rules-check.js';
+import { processLifecycle, serveCommand, type ServeLifecycle, type ServeOptions } from './commands/serve.js';
 import { simulateCommand, type SimulateCommandOptions } from './commands/simulate.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, type TokenOptions } from './commands/token.js';
 import { RULE_MATCHING } from '../rules/engine.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
@@ -26,7 +28,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
+/** What commands read from the process besides their arguments (tests give their own). */
+export interface CliEnv {
+  readonly env: NodeJS.ProcessEnv;
+  readonly lifecycle: () => ServeLifecycle;
+}
+
+function createProgram(io: CliIo, setStatus: (code: number) => void, cli: CliEnv): Command {
   const program = new Command('vigil')
     .description('Vigil: smart cloud detection and response over Falco, Tetragon, Kubernetes audit and CloudTrail telemetry')
     .version(VIGIL_VERSION, '-V, --version')
@@ -115,6 +123,49 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
     });
 
   program
+    .command('serve')
+    .description('run the live service: ingestion endpoints, storage, query API, live stream, web UI (contracts.md)')
+    .option('--config <file>', 'settings file (YAML or JSON); flags and VIGIL_* variables override it')
+    .option('--port <n>', 'port to listen on (VIGIL_PORT; default 8080; 0 picks a free one)')
+    .option('--host <h>', 'address to bind (VIGIL_HOST; default 127.0.0.1)')
+    .option('--data <dir>', 'data folder of the embedded store (VIGIL_DATA; default ./.vigil)')
+    .option('--rules <path>', 'extra rule files or directories (repeatable)', collect, [])
+    .option('--no-default-rules', "do not load Vigil's default rules")
+    .addOption(new Option('--rule-matching <mode>', 'first matching rule per event (as Falco) or all').choices([...RULE_MATCHING]))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .action(async (opts: ServeOptions) => {
+      setStatus(await serveCommand(opts, io, cli.env, cli.lifecycle()));
+    });
+
+  const token = program.command('token').description('API tokens (stored as hashes; a new token is shown once)');
+  token
+    .command('create')
+    .description('create a token and print it')
+    .addOption(new Option('--role <role>', 'what it may do').choices(['ingest', 'viewer', 'analyst', 'admin']).default('viewer'))
+    .option('--name <name>', 'a name to recognise it by (default: the role)')
+    .option('--data <dir>', 'data folder of the embedded store (VIGIL_DATA; default ./.vigil)')
+    .option('--json', 'print {id, name, role, token} as JSON')
+    .action(async (opts: TokenOptions) => {
+      setStatus(await tokenCreateCommand(opts, io, cli.env));
+    });
+  token
+    .command('list')
+    .description('list tokens (never their text)')
+    .option('--data <dir>', 'data folder of the embedded store')
+    .option('--json', 'print as JSON')
+    .action(async (opts: TokenOptions) => {
+      setStatus(await tokenListCommand(opts, io, cli.env));
+    });
+  token
+    .command('revoke')
+    .description('revoke a token by id or name; it stops working at once')
+    .argument('<id-or-name>')
+    .option('--data <dir>', 'data folder of the embedded store')
+    .action(async (idOrName: string, opts: TokenOptions) => {
+      setStatus(await tokenRevokeCommand(idOrName, opts, io, cli.env));
+    });
+
+  program
     .command('demo')
     .description('what `npm start` runs: analyze the bundled demo telemetry and show the result')
     .action(async () => {
@@ -125,11 +176,11 @@ function createProgram(io: CliIo, setStatus: (code: number) => void): Command {
 }
 
 /** Runs the command line; resolves to the exit status. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo(), cli: CliEnv = { env: process.env, lifecycle: processLifecycle }): Promise<number> {
   let status = EXIT_OK;
   const program = createProgram(io, (code) => {
     status = code;
-  });
+  }, cli);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

@@ -153,6 +153,10 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
       }
       decodeValue(value, origin, out, false);
     },
+    /** Decodes an already parsed record (or container of records) found at `origin`. */
+    decodeValue(value: unknown, origin: Origin, out: Decoded[]): void {
+      decodeValue(value, origin, out, false);
+    },
   };
 }
 

@@ -15,7 +15,7 @@ export async function requirePostgres(t: TestContext): Promise<boolean> {
     await client.query('SELECT 1');
     return true;
   } catch (err) {
-    if (process.env['CI'] === 'true') throw new Error(`PostgreSQL is required under CI=true at ${TEST_DATABASE_URL}: ${String(err)}`);
+    if (process.env['CI'] === 'true') throw new Error(`PostgreSQL is required under CI=true at ${TEST_DATABASE_URL}`, { cause: err });
     t.skip(`PostgreSQL not reachable at ${TEST_DATABASE_URL}; skipping`);
     return false;
   } finally {

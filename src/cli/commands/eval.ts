@@ -14,7 +14,7 @@ import { TELEMETRY_DIR } from '../../sim/writer.js';
 import { createProcessTree, tetragonDecoder } from '../../sources/tetragon/index.js';
 import { runAnalyze } from '../analyze-run.js';
 import type { CliIo } from '../io.js';
-import { loadBaseline, loadDetector, loadIntel } from './analyze.js';
+import { loadBaseline, loadDetector, loadIntel } from '../../service/load.js';
 import { selectScenarios } from './simulate.js';
 
 export interface EvalRun {

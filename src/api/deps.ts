@@ -1,0 +1,33 @@
+import type { Clock } from '../core/time.js';
+import type { SourceKind } from '../core/event.js';
+import type { RecordDecoder } from '../pipeline/record-decoder.js';
+import type { Hub } from '../service/hub.js';
+import type { Ingestor } from '../service/ingest.js';
+import type { Processor } from '../service/processor.js';
+import type { BodyLimits } from '../transports/body.js';
+import type { Role, Store } from '../store/port.js';
+
+/** What the HTTP layer is given: it holds no state of its own beyond per-connection streams. */
+export interface ApiDeps {
+  readonly store: Store;
+  readonly ingestor: Ingestor;
+  readonly processor: Processor;
+  readonly hub: Hub;
+  readonly clock: Clock;
+  readonly limits: BodyLimits;
+  /** Stateless decoders that read stored records back for stories. */
+  readonly storyDecoders: ReadonlyMap<SourceKind, RecordDecoder>;
+  /** Facts for `/metrics` beyond the processor's counts. */
+  readonly stats: () => Record<string, number>;
+  readonly ready: () => boolean;
+  /** SSE: messages a slow client may have waiting before it is dropped. */
+  readonly maxClientBacklog: number;
+  readonly heartbeatMs: number;
+}
+
+/** Who is calling, once the bearer token is checked. */
+export interface Caller {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly role: Role;
+}

@@ -1,0 +1,90 @@
+/**
+ * Ingestion: records from a request body are checked by their source's decoder (a record that
+ * cannot be decoded is refused with its reason, the others are kept), stored in one transaction,
+ * and only then acknowledged. Detection runs after, from the stored log.
+ */
+
+import type { Origin, SourceKind } from '../core/event.js';
+import type { Clock } from '../core/time.js';
+import { createRecordDecoder, type Decoded, type RecordDecoder } from '../pipeline/record-decoder.js';
+import { builtinDecoders } from '../sources/index.js';
+import type { BodyRecord, RecordProblem } from '../transports/body.js';
+import type { NewRecord, Store } from '../store/port.js';
+import { INGEST_SOURCES } from './detection.js';
+import type { Processor } from './processor.js';
+
+export interface IngestResult {
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Valid records that are not events (e.g. a Tetragon rate-limit notice): acknowledged, not stored. */
+  readonly skipped: number;
+  readonly errors: RecordProblem[];
+}
+
+/** The service cannot take more now: answered with 503 and Retry-After. */
+export class OverloadError extends Error {
+  constructor(message: string, readonly retryAfterS: number) {
+    super(message);
+  }
+}
+
+export class Ingestor {
+  readonly #store: Store;
+  readonly #processor: Processor;
+  readonly #clock: Clock;
+  readonly #maxBacklog: number;
+  readonly #validators: ReadonlyMap<SourceKind, RecordDecoder>;
+  readonly counts = { accepted: 0, rejected: 0, requests: 0, bySource: new Map<string, number>() };
+
+  constructor(store: Store, processor: Processor, clock: Clock, options: { maxBacklog?: number } = {}) {
+    this.#store = store;
+    this.#processor = processor;
+    this.#clock = clock;
+    this.#maxBacklog = options.maxBacklog ?? 200_000;
+    // Stateless: validation must not feed the process tree, which sees records once, from the log.
+    this.#validators = new Map(INGEST_SOURCES.map((s) => [s, createRecordDecoder({ decoders: builtinDecoders, format: s, clock, withState: false })]));
+  }
+
+  async ingest(source: SourceKind, records: readonly BodyRecord[], problems: readonly RecordProblem[]): Promise<IngestResult> {
+    if (this.#processor.backlog > this.#maxBacklog) {
+      throw new OverloadError(`detection is ${this.#processor.backlog} records behind; try again shortly`, 2);
+    }
+    const validator = this.#validators.get(source);
+    if (validator === undefined) throw new Error(`no decoder for ${source}`);
+    const errors: RecordProblem[] = [...problems];
+    const keep: NewRecord[] = [];
+    let skipped = 0;
+    const receivedMs = this.#clock.nowMs();
+    const out: Decoded[] = [];
+    // Indexes count records in body order, problems included, so each error names its record.
+    const taken = new Set(problems.map((p) => p.index));
+    let index = 0;
+    for (const r of records) {
+      while (taken.has(index)) index++;
+      out.length = 0;
+      const origin: Origin = { path: 'request', line: r.line ?? index + 1 };
+      validator.decodeValue(r.value, origin, out);
+      const bad = out.find((d) => d.type === 'error');
+      if (bad !== undefined && bad.type === 'error') {
+        const e = bad.error;
+        errors.push({ index, ...(r.line === undefined ? {} : { line: r.line }), message: `${e.code}: ${e.message}${e.field === undefined ? '' : ` (field ${e.field})`}` });
+      } else if (out.some((d) => d.type === 'event')) {
+        keep.push({ source, receivedMs, text: r.text });
+      } else {
+        skipped++;
+      }
+      index++;
+    }
+    if (keep.length > 0) {
+      const seqs = await this.#store.appendRecords(keep);
+      const last = seqs[seqs.length - 1];
+      if (last !== undefined) this.#processor.notify(last);
+    }
+    errors.sort((a, b) => a.index - b.index);
+    this.counts.requests++;
+    this.counts.accepted += keep.length;
+    this.counts.rejected += errors.length;
+    this.counts.bySource.set(source, (this.counts.bySource.get(source) ?? 0) + keep.length);
+    return { accepted: keep.length, rejected: errors.length, skipped, errors };
+  }
+}

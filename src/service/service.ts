@@ -1,0 +1,116 @@
+/**
+ * The live service in one process: the store, detection, the processor that feeds it from the
+ * stored log, ingestion, the live-stream hub and the HTTP API, started and stopped in order.
+ */
+
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../api/server.js';
+import { systemClock, type Clock } from '../core/time.js';
+import { openStore } from '../store/open.js';
+import type { Store } from '../store/port.js';
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../transports/body.js';
+import { LiveDetection, type DetectionOptions } from './detection.js';
+import { Hub } from './hub.js';
+import { Ingestor } from './ingest.js';
+import { Processor } from './processor.js';
+import { storyDecoders } from './story.js';
+import { ensureAdminToken } from './tokens.js';
+
+export interface ServiceConfig {
+  readonly host: string;
+  /** 0 for an ephemeral port (tests). */
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl?: string | undefined;
+  /** PostgreSQL schema of its own (tests). */
+  readonly databaseSchema?: string;
+  /** `VIGIL_API_TOKEN`: an admin token to accept. */
+  readonly apiToken?: string | undefined;
+  readonly detection?: DetectionOptions;
+  readonly limits?: BodyLimits;
+  readonly logger?: boolean | { level: string };
+  readonly clock?: Clock;
+  readonly heartbeatMs?: number;
+  readonly maxBacklog?: number;
+  readonly https?: { key: Buffer; cert: Buffer };
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly port: number;
+  /** The admin token made on first start, to print once; undefined otherwise. */
+  readonly createdToken: string | undefined;
+  readonly store: Store;
+  readonly processor: Processor;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Problems loading the rules or opening the store: the service does not start. */
+export class StartError extends Error {}
+
+export async function startService(config: ServiceConfig): Promise<RunningService> {
+  const clock = config.clock ?? systemClock;
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }) });
+  const problems: string[] = [];
+  const detection = await LiveDetection.create({ ...config.detection, clock }, { err: (t) => problems.push(t.trimEnd()) });
+  if (detection === undefined) {
+    await store.close();
+    throw new StartError(problems.join('\n'));
+  }
+  const hub = new Hub();
+  // The processor logs through the server's logger, which exists only once the server is built.
+  const logTo: { app?: FastifyInstance } = {};
+  const log = {
+    info: (obj: object, msg: string) => logTo.app?.log.info(obj, msg),
+    error: (obj: object, msg: string) => logTo.app?.log.error(obj, msg),
+  };
+  const processor = new Processor(store, detection, hub, log);
+  const ingestor = new Ingestor(store, processor, clock, config.maxBacklog === undefined ? {} : { maxBacklog: config.maxBacklog });
+  const token = await ensureAdminToken(store, config.apiToken, clock.nowMs());
+  const app = await buildServer(
+    {
+      store,
+      ingestor,
+      processor,
+      hub,
+      clock,
+      limits: config.limits ?? DEFAULT_BODY_LIMITS,
+      storyDecoders: storyDecoders(),
+      stats: () => {
+        const c = detection.correlationStats;
+        return { correlation_keys: c.keys, correlation_held_inputs: c.held, identity_graph_entities: c.graph, process_tree_entries: detection.processTreeSize };
+      },
+      ready: () => processor.started,
+      maxClientBacklog: 8 * 1024 * 1024,
+      heartbeatMs: config.heartbeatMs ?? 15_000,
+    },
+    { ...(config.logger === undefined ? {} : { logger: config.logger }), ...(config.https === undefined ? {} : { https: config.https }) },
+  );
+  logTo.app = app;
+  for (const p of problems) app.log.warn(p);
+  await processor.start();
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${config.https === undefined ? 'http' : 'https'}://${hostForUrl}:${port}`,
+    port,
+    createdToken: token.created,
+    store,
+    processor,
+    app,
+    close: () => {
+      closing ??= (async () => {
+        // Stop taking requests (in-flight ones finish), let detection catch up with what was
+        // acknowledged, then close the store: nothing acknowledged is left unprocessed.
+        await app.close();
+        await processor.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
