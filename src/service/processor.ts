@@ -48,6 +48,8 @@ export class Processor {
   #stopped = false;
   #started = false;
   readonly #idleWaiters: (() => void)[] = [];
+  /** Ids of the threats and attacks counted so far (they are few: tens per day). */
+  readonly #reported = new Set<string>();
   readonly counts: ProcessorCounts = { records: 0, events: 0, rejected: 0, signals: 0, threats: 0, attacks: 0, attacksByIntent: new Map() };
   /** Milliseconds the last batch took, for metrics. */
   lastBatchMs = 0;
@@ -157,9 +159,11 @@ export class Processor {
   #count(signals: readonly Signal[], outputs: ReadonlyMap<string, Threat | Attack>): void {
     this.counts.signals += signals.length;
     for (const o of outputs.values()) {
+      if (this.#reported.has(o.id)) continue;
+      this.#reported.add(o.id);
       if (o.kind === 'threat') {
-        if (o.updates === 0) this.counts.threats++;
-      } else if (o.updates === 0) {
+        this.counts.threats++;
+      } else {
         this.counts.attacks++;
         this.counts.attacksByIntent.set(o.intent, (this.counts.attacksByIntent.get(o.intent) ?? 0) + 1);
       }

@@ -40,6 +40,8 @@ export interface RunningService {
   readonly port: number;
   /** The admin token made on first start, to print once; undefined otherwise. */
   readonly createdToken: string | undefined;
+  /** The SQLite data folder (unused on PostgreSQL). */
+  readonly dataDir: string;
   readonly store: Store;
   readonly processor: Processor;
   readonly app: FastifyInstance;
@@ -99,6 +101,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     url: `${config.https === undefined ? 'http' : 'https'}://${hostForUrl}:${port}`,
     port,
     createdToken: token.created,
+    dataDir: config.dataDir,
     store,
     processor,
     app,

@@ -82,6 +82,8 @@ export function parseBody(body: Buffer, encoding: string | undefined, limits: Bo
     if (!/\n\s*\S/.test(text.trim())) return { ok: false, status: 400, message: `body is not valid JSON: ${String((err as Error).message)}` };
   }
   if (parsed) {
+    const count = itemsOf(whole)?.length ?? 1;
+    if (count > limits.maxRecords) return { ok: false, status: 413, message: `body holds ${count} records; at most ${limits.maxRecords} per request` };
     const problem = expand(whole, text, undefined, records, errors, limits);
     if (problem !== undefined) return { ok: false, status: 400, message: problem };
   } else {
@@ -111,10 +113,7 @@ export function parseBody(body: Buffer, encoding: string | undefined, limits: Bo
 
 /** Adds the records a parsed value holds; a message when the value cannot hold records at all. */
 function expand(value: unknown, text: string, line: number | undefined, records: BodyRecord[], errors: RecordProblem[], limits: BodyLimits): string | undefined {
-  let items: unknown[] | undefined;
-  if (Array.isArray(value)) items = value;
-  else if (isObject(value) && Array.isArray(value['Records'])) items = value['Records'] as unknown[];
-  else if (isObject(value) && value['kind'] === 'EventList' && Array.isArray(value['items'])) items = value['items'] as unknown[];
+  const items = itemsOf(value);
   if (items === undefined) {
     if (!isObject(value)) return `a record must be a JSON object, not ${value === null ? 'null' : typeof value}`;
     add(value, text, line, records, errors, limits);
@@ -132,6 +131,14 @@ function expand(value: unknown, text: string, line: number | undefined, records:
     }
     records.push({ value: item, text: JSON.stringify(item), ...(line === undefined ? {} : { line }) });
   }
+  return undefined;
+}
+
+/** The records a container holds (an array, a CloudTrail file, an EventList); undefined for a lone record. */
+function itemsOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (isObject(value) && Array.isArray(value['Records'])) return value['Records'] as unknown[];
+  if (isObject(value) && value['kind'] === 'EventList' && Array.isArray(value['items'])) return value['items'] as unknown[];
   return undefined;
 }
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { startService, type RunningService } from '../../src/service/service.js';
-import { agentRequests, post, readStream } from '../support/live.js';
+import { agentRequests, post, readStream, STORE_KINDS } from '../support/live.js';
+import { startTestService } from '../support/start.js';
 
 interface AttackItem {
   id: string;
@@ -52,13 +52,14 @@ async function getJson(base: string, token: string, path: string): Promise<Recor
   return (await res.json()) as Record<string, unknown>;
 }
 
-describe('the live service', () => {
-  it('finds the attacks analyze finds, from the agents\' own request formats, and streams them live', async () => {
+for (const kind of STORE_KINDS) describe(`the live service (${kind})`, () => {
+  it('finds the attacks analyze finds, from the agents\' own request formats, and streams them live', async (t) => {
     assert.deepEqual(expected.map((a) => a.intent).sort(), ['container-escape', 'data-exfiltration', 'ransomware']);
-    const service: RunningService = await startService({ host: '127.0.0.1', port: 0, dataDir: join(dir, 'data'), logger: false, heartbeatMs: 500 });
+    const svc = await startTestService(t, kind);
+    if (svc === undefined) return;
+    const { service, token } = svc;
     try {
-      const token = service.createdToken;
-      assert.ok(token !== undefined && token.startsWith('vgl_'), 'a first start makes an admin token');
+      assert.ok(token.startsWith('vgl_'), 'a first start makes an admin token');
       const stream = readStream(`${service.url}/api/v1/stream`, token);
       await stream.opened;
 
@@ -136,7 +137,7 @@ describe('the live service', () => {
       stream.abort();
       await stream.done;
     } finally {
-      await service.close();
+      await svc.stop();
     }
   });
 });

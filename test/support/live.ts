@@ -122,3 +122,7 @@ export function readStream(url: string, token: string, headers: Record<string, s
   })();
   return { events, opened: openedP, abort: () => controller.abort(), done };
 }
+
+/** The stores the API suites run against: the embedded default and the machine's PostgreSQL. */
+export const STORE_KINDS = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];

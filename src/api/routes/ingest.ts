@@ -40,6 +40,16 @@ export function registerIngestRoutes(app: FastifyInstance, deps: ApiDeps): void 
       }
       try {
         const result = await deps.ingestor.ingest(route.source, parsed.records, parsed.errors);
+        if (result.accepted === 0 && result.skipped === 0 && result.rejected > 0) {
+          // Nothing in the body was usable: a client error, with every record's reason.
+          const first = result.errors[0]?.message ?? '';
+          return reply.code(400).send({
+            ...problem('RECORDS_INVALID', `no record could be taken (${result.rejected} rejected; the first: ${first})`),
+            accepted: 0,
+            rejected: result.rejected,
+            errors: result.errors,
+          });
+        }
         return reply.code(202).send({ accepted: result.accepted, rejected: result.rejected, skipped: result.skipped, errors: result.errors });
       } catch (err) {
         if (err instanceof OverloadError) {

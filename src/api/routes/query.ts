@@ -113,6 +113,16 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     });
   }
 
+  app.get('/api/v1/records', { config: { role: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } } } }, async (req) => {
+    const { after, limit } = req.query as { after: number; limit: number };
+    const rows = await deps.store.readRecords(after, limit);
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((r) => ({ seq: r.seq, source: r.source, received_at: new Date(r.receivedMs).toISOString(), record: JSON.parse(r.text) as unknown })),
+      next: rows.length === limit && last !== undefined ? last.seq : null,
+    };
+  });
+
   app.get('/api/v1/records/:seq', { config: { role: 'viewer' }, schema: { params: { type: 'object', required: ['seq'], properties: { seq: { type: 'integer', minimum: 1 } } } } }, async (req, reply) => {
     const { seq } = req.params as { seq: number };
     const r = await deps.store.getRecord(seq);
