@@ -35,6 +35,8 @@ export class Ingestor {
   readonly #maxBacklog: number;
   readonly #validators: ReadonlyMap<SourceKind, RecordDecoder>;
   readonly counts = { accepted: 0, rejected: 0, requests: 0, bySource: new Map<string, number>() };
+  /** Appends waiting for the next group commit. */
+  #pending: { records: readonly NewRecord[]; resolve: (seqs: number[]) => void; reject: (err: unknown) => void }[] = [];
 
   constructor(store: Store, processor: Processor, clock: Clock, options: { maxBacklog?: number } = {}) {
     this.#store = store;
@@ -43,6 +45,34 @@ export class Ingestor {
     this.#maxBacklog = options.maxBacklog ?? 200_000;
     // Stateless: validation must not feed the process tree, which sees records once, from the log.
     this.#validators = new Map(INGEST_SOURCES.map((s) => [s, createRecordDecoder({ decoders: builtinDecoders, format: s, clock, withState: false })]));
+  }
+
+  /**
+   * Group commit: the appends of all requests that arrive in one turn of the event loop share
+   * one transaction (and one wait for the disk); each request is answered when it is durable.
+   */
+  #append(records: readonly NewRecord[]): Promise<number[]> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ records, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => void this.#flush());
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    try {
+      const seqs = await this.#store.appendRecords(batch.flatMap((b) => b.records));
+      let i = 0;
+      for (const b of batch) {
+        b.resolve(seqs.slice(i, i + b.records.length));
+        i += b.records.length;
+      }
+      const last = seqs[seqs.length - 1];
+      if (last !== undefined) this.#processor.notify(last);
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
   }
 
   async ingest(source: SourceKind, records: readonly BodyRecord[], problems: readonly RecordProblem[]): Promise<IngestResult> {
@@ -75,11 +105,7 @@ export class Ingestor {
       }
       index++;
     }
-    if (keep.length > 0) {
-      const seqs = await this.#store.appendRecords(keep);
-      const last = seqs[seqs.length - 1];
-      if (last !== undefined) this.#processor.notify(last);
-    }
+    if (keep.length > 0) await this.#append(keep);
     errors.sort((a, b) => a.index - b.index);
     this.counts.requests++;
     this.counts.accepted += keep.length;

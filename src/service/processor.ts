@@ -91,7 +91,9 @@ export class Processor {
       this.#again = true;
       return;
     }
-    this.#running = this.#drain().finally(() => {
+    // Started on the next turn of the event loop, so the acknowledgement that woke it is sent
+    // before detection takes the thread.
+    this.#running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain()).finally(() => {
       this.#running = undefined;
       if (this.#again) {
         this.#again = false;
@@ -172,7 +174,11 @@ export class Processor {
 }
 
 function signalRow(s: Signal): FindingRow {
-  return { kind: 'signal', id: s.id, timeMs: Math.floor(s.timeMs), severity: s.priority, entities: s.entities.map((e) => `${e.type}:${e.id}`), doc: signalOut(s) };
+  // The evidence record is not copied into the signal: it is in the log already, and `input`
+  // (`ingest/SOURCE`, line = its seq) points at it.
+  const doc = signalOut(s);
+  delete doc['evidence'];
+  return { kind: 'signal', id: s.id, timeMs: Math.floor(s.timeMs), severity: s.priority, entities: s.entities.map((e) => `${e.type}:${e.id}`), doc };
 }
 
 function outputRow(o: Threat | Attack): FindingRow {

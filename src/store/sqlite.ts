@@ -24,6 +24,8 @@ interface AuditSqlRow { time_ms: number; actor: string; action: string; target: 
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
   readonly #db: Database.Database;
+  /** Prepared statements by SQL text: preparing costs more than running on the hot paths. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   /** `dir` is the data folder (made if missing); `:memory:` for a throwaway store. */
   constructor(dir: string) {
@@ -34,9 +36,20 @@ export class SqliteStore implements Store {
       this.#db = new Database(join(dir, 'vigil.db'));
     }
     this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
+    // Findings are recomputed from the record log after a crash, so their commits need not wait
+    // for the disk; record appends switch to FULL (see appendRecords).
+    this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('busy_timeout = 5000');
+  }
+
+  #stmt(sql: string): Database.Statement {
+    let st = this.#statements.get(sql);
+    if (st === undefined) {
+      st = this.#db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
   }
 
   async migrate(): Promise<number> {
@@ -58,38 +71,44 @@ export class SqliteStore implements Store {
   }
 
   async appendRecords(records: readonly NewRecord[]): Promise<number[]> {
-    const insert = this.#db.prepare('INSERT INTO records (source, received_ms, text) VALUES (?, ?, ?)');
-    const seqs = this.#db.transaction(() => records.map((r) => Number(insert.run(r.source, r.receivedMs, r.text).lastInsertRowid)))();
-    return seqs;
+    const insert = this.#stmt('INSERT INTO records (source, received_ms, text) VALUES (?, ?, ?)');
+    // An acknowledged record must survive a power loss too: this commit waits for the disk
+    // (and with it every commit before it in the log).
+    this.#db.pragma('synchronous = FULL');
+    try {
+      return this.#db.transaction(() => records.map((r) => Number(insert.run(r.source, r.receivedMs, r.text).lastInsertRowid)))();
+    } finally {
+      this.#db.pragma('synchronous = NORMAL');
+    }
   }
 
   async readRecords(afterSeq: number, limit: number): Promise<StoredRecord[]> {
-    const rows = this.#db.prepare('SELECT seq, source, received_ms, text FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as RecordSqlRow[];
+    const rows = this.#stmt('SELECT seq, source, received_ms, text FROM records WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as RecordSqlRow[];
     return rows.map(recordOf);
   }
 
   async getRecord(seq: number): Promise<StoredRecord | undefined> {
-    const row = this.#db.prepare('SELECT seq, source, received_ms, text FROM records WHERE seq = ?').get(seq) as RecordSqlRow | undefined;
+    const row = this.#stmt('SELECT seq, source, received_ms, text FROM records WHERE seq = ?').get(seq) as RecordSqlRow | undefined;
     return row === undefined ? undefined : recordOf(row);
   }
 
   async countRecords(): Promise<number> {
-    return (this.#db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+    return (this.#stmt('SELECT count(*) AS n FROM records').get() as { n: number }).n;
   }
 
   async pruneRecords(beforeMs: number, upToSeq: number): Promise<number> {
-    return this.#db.prepare('DELETE FROM records WHERE received_ms < ? AND seq <= ?').run(beforeMs, upToSeq).changes;
+    return this.#stmt('DELETE FROM records WHERE received_ms < ? AND seq <= ?').run(beforeMs, upToSeq).changes;
   }
 
   async putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>): Promise<void> {
     const db = this.#db;
-    const upsert = db.prepare(
+    const upsert = this.#stmt(
       `INSERT INTO findings (kind, id, time_ms, severity, intent, doc) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (kind, id) DO UPDATE SET time_ms = excluded.time_ms, severity = excluded.severity,
          intent = excluded.intent, doc = excluded.doc`,
     );
-    const link = db.prepare('INSERT OR IGNORE INTO finding_entities (kind, id, entity, entity_id) VALUES (?, ?, ?, ?)');
-    const set = db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    const link = this.#stmt('INSERT OR IGNORE INTO finding_entities (kind, id, entity, entity_id) VALUES (?, ?, ?, ?)');
+    const set = this.#stmt('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     db.transaction(() => {
       for (const r of rows) {
         upsert.run(r.kind, r.id, r.timeMs, r.severity, r.intent ?? null, JSON.stringify(r.doc));
@@ -100,12 +119,12 @@ export class SqliteStore implements Store {
   }
 
   async getFinding(kind: FindingKind, id: string): Promise<StoredFinding | undefined> {
-    const row = this.#db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.kind = ? AND f.id = ?`).get(kind, id) as FindingSqlRow | undefined;
+    const row = this.#stmt(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.kind = ? AND f.id = ?`).get(kind, id) as FindingSqlRow | undefined;
     return row === undefined ? undefined : findingFromRow(row);
   }
 
   async getFindings(kind: FindingKind, ids: readonly string[]): Promise<StoredFinding[]> {
-    const one = this.#db.prepare(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.kind = ? AND f.id = ?`);
+    const one = this.#stmt(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE f.kind = ? AND f.id = ?`);
     const out: StoredFinding[] = [];
     for (const id of ids) {
       const row = one.get(kind, id) as FindingSqlRow | undefined;
@@ -120,70 +139,70 @@ export class SqliteStore implements Store {
   }
 
   async countFindings(kind: FindingKind): Promise<number> {
-    return (this.#db.prepare('SELECT count(*) AS n FROM findings WHERE kind = ?').get(kind) as { n: number }).n;
+    return (this.#stmt('SELECT count(*) AS n FROM findings WHERE kind = ?').get(kind) as { n: number }).n;
   }
 
   async setState(kind: FindingKind, id: string, change: { status?: Status; assignee?: string | null }, nowMs: number): Promise<AnalystState | undefined> {
     const db = this.#db;
     const result = db.transaction(() => {
-      const cur = db.prepare('SELECT status, assignee FROM findings WHERE kind = ? AND id = ?').get(kind, id) as { status: Status; assignee: string | null } | undefined;
+      const cur = this.#stmt('SELECT status, assignee FROM findings WHERE kind = ? AND id = ?').get(kind, id) as { status: Status; assignee: string | null } | undefined;
       if (cur === undefined) return undefined;
       const next: AnalystState = {
         status: change.status ?? cur.status,
         assignee: change.assignee === undefined ? cur.assignee : change.assignee,
         updatedMs: nowMs,
       };
-      db.prepare('UPDATE findings SET status = ?, assignee = ?, state_ms = ? WHERE kind = ? AND id = ?').run(next.status, next.assignee, nowMs, kind, id);
+      this.#stmt('UPDATE findings SET status = ?, assignee = ?, state_ms = ? WHERE kind = ? AND id = ?').run(next.status, next.assignee, nowMs, kind, id);
       return next;
     })();
     return result;
   }
 
   async addNote(kind: FindingKind, id: string, author: string, text: string, nowMs: number): Promise<Note> {
-    const r = this.#db.prepare('INSERT INTO notes (kind, finding_id, author, text, created_ms) VALUES (?, ?, ?, ?, ?)').run(kind, id, author, text, nowMs);
+    const r = this.#stmt('INSERT INTO notes (kind, finding_id, author, text, created_ms) VALUES (?, ?, ?, ?, ?)').run(kind, id, author, text, nowMs);
     return { id: Number(r.lastInsertRowid), author, text, createdMs: nowMs };
   }
 
   async notes(kind: FindingKind, id: string): Promise<Note[]> {
-    const rows = this.#db.prepare('SELECT id, author, text, created_ms FROM notes WHERE kind = ? AND finding_id = ? ORDER BY id').all(kind, id) as NoteSqlRow[];
+    const rows = this.#stmt('SELECT id, author, text, created_ms FROM notes WHERE kind = ? AND finding_id = ? ORDER BY id').all(kind, id) as NoteSqlRow[];
     return rows.map((r) => ({ id: r.id, author: r.author, text: r.text, createdMs: r.created_ms }));
   }
 
   async getValue(key: string): Promise<string | undefined> {
-    const row = this.#db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.#stmt('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   async setValue(key: string, value: string): Promise<void> {
-    this.#db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.#stmt('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
   async createToken(t: { id: string; name: string; role: Role; hash: string; createdMs: number }): Promise<void> {
-    this.#db.prepare('INSERT INTO tokens (id, name, role, hash, created_ms) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.role, t.hash, t.createdMs);
+    this.#stmt('INSERT INTO tokens (id, name, role, hash, created_ms) VALUES (?, ?, ?, ?, ?)').run(t.id, t.name, t.role, t.hash, t.createdMs);
   }
 
   async tokenByHash(hash: string): Promise<TokenRow | undefined> {
-    const row = this.#db.prepare('SELECT id, name, role, created_ms, revoked_ms FROM tokens WHERE hash = ? AND revoked_ms IS NULL').get(hash) as TokenSqlRow | undefined;
+    const row = this.#stmt('SELECT id, name, role, created_ms, revoked_ms FROM tokens WHERE hash = ? AND revoked_ms IS NULL').get(hash) as TokenSqlRow | undefined;
     return row === undefined ? undefined : tokenOf(row);
   }
 
   async listTokens(): Promise<TokenRow[]> {
-    return (this.#db.prepare('SELECT id, name, role, created_ms, revoked_ms FROM tokens ORDER BY created_ms, id').all() as TokenSqlRow[]).map(tokenOf);
+    return (this.#stmt('SELECT id, name, role, created_ms, revoked_ms FROM tokens ORDER BY created_ms, id').all() as TokenSqlRow[]).map(tokenOf);
   }
 
   async revokeToken(idOrName: string, nowMs: number): Promise<boolean> {
-    const r = this.#db.prepare('UPDATE tokens SET revoked_ms = ? WHERE (id = ? OR name = ?) AND revoked_ms IS NULL').run(nowMs, idOrName, idOrName);
+    const r = this.#stmt('UPDATE tokens SET revoked_ms = ? WHERE (id = ? OR name = ?) AND revoked_ms IS NULL').run(nowMs, idOrName, idOrName);
     return r.changes > 0;
   }
 
   async audit(e: AuditEntry): Promise<void> {
-    this.#db.prepare('INSERT INTO audit (time_ms, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
+    this.#stmt('INSERT INTO audit (time_ms, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
       e.timeMs, e.actor, e.action, e.target, e.detail === undefined ? null : JSON.stringify(e.detail),
     );
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {
-    const rows = this.#db.prepare('SELECT time_ms, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?').all(limit) as AuditSqlRow[];
+    const rows = this.#stmt('SELECT time_ms, actor, action, target, detail FROM audit ORDER BY id DESC LIMIT ?').all(limit) as AuditSqlRow[];
     return rows.map(auditOf);
   }
 }

@@ -5,9 +5,10 @@ import { messageOf } from '../../core/errors.js';
 import { benchPipelineCommand } from './bench-pipeline.js';
 import { benchRulesCommand } from './bench-rules.js';
 import { benchCorrelationCommand } from './bench-correlation.js';
+import { benchIngestCommand } from './bench-ingest.js';
 import type { CliIo } from '../io.js';
 
-const TARGETS = ['pipeline', 'decode', 'rules', 'correlation'];
+const TARGETS = ['pipeline', 'decode', 'rules', 'correlation', 'ingest'];
 
 export interface BenchOptions {
   json?: boolean;
@@ -16,6 +17,9 @@ export interface BenchOptions {
   input?: string[];
   syscallRules?: string[];
   k8sRules?: string[];
+  duration?: string;
+  connections?: string;
+  batch?: string;
 }
 
 export async function benchCommand(target: string, opts: BenchOptions, io: CliIo): Promise<number> {
@@ -24,7 +28,7 @@ export async function benchCommand(target: string, opts: BenchOptions, io: CliIo
     return 2;
   }
   // The pipeline streams files, so its default workload is ten times the in-memory ones'.
-  const records = Number(opts.records ?? (target === 'pipeline' ? '300000' : target === 'correlation' ? '1000000' : '30000'));
+  const records = Number(opts.records ?? (target === 'pipeline' ? '300000' : target === 'correlation' ? '1000000' : target === 'ingest' ? '200000' : '30000'));
   // The pipeline streams its files once per pass and round, so it takes fewer rounds by default.
   const rounds = Number(opts.rounds ?? (target === 'pipeline' ? '3' : '25'));
   if (!Number.isInteger(records) || records < 1 || !Number.isInteger(rounds) || rounds < 1) {
@@ -34,6 +38,7 @@ export async function benchCommand(target: string, opts: BenchOptions, io: CliIo
   if (target === 'rules') return benchRulesCommand(opts, records, rounds, io);
   if (target === 'pipeline') return benchPipelineCommand(opts, records, rounds, io);
   if (target === 'correlation') return benchCorrelationCommand(opts, records, io);
+  if (target === 'ingest') return benchIngestCommand(opts, records, io);
   let lines: string[];
   let streams: string[];
   try {
