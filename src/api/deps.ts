@@ -20,6 +20,8 @@ export interface ApiDeps {
   /** Facts for `/metrics` beyond the processor's counts. */
   readonly stats: () => Record<string, number>;
   readonly ready: () => boolean;
+  /** Reloads the rules, validated before they replace the running ones. */
+  readonly reload: () => Promise<{ ok: true; signalRules: number; correlationRules: number; replayed: number } | { ok: false; problems: readonly string[] }>;
   /** SSE: messages a slow client may have waiting before it is dropped. */
   readonly maxClientBacklog: number;
   readonly heartbeatMs: number;

@@ -36,6 +36,20 @@ export interface DetectionOptions {
   readonly clock?: Clock;
 }
 
+/** A loaded rule, as the rules listing shows it. */
+export interface RuleInfo {
+  readonly name: string;
+  /** `signal` (Falco syntax), `threat` or `attack` (correlation). */
+  readonly kind: 'signal' | 'threat' | 'attack';
+  /** Signal rules: the Falco source (`syscall`, `k8s_audit`…); correlation rules: their intent or severity. */
+  readonly source: string;
+  readonly severity: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly file: string;
+  readonly line: number;
+}
+
 /** What one batch of records produced. */
 export interface BatchResult {
   events: number;
@@ -52,6 +66,7 @@ export class LiveDetection {
   readonly #correlation: CorrelationEngine;
   readonly #tree: { readonly size: number };
   readonly rules: { readonly signalRules: number; readonly correlationRules: number };
+  readonly ruleList: readonly RuleInfo[];
   #changed = new Map<string, Threat | Attack>();
 
   private constructor(parts: {
@@ -60,12 +75,14 @@ export class LiveDetection {
     correlation: (onOutput: (o: Threat | Attack) => void) => CorrelationEngine;
     tree: { readonly size: number };
     rules: { signalRules: number; correlationRules: number };
+    ruleList: readonly RuleInfo[];
   }) {
     this.#decoders = parts.decoders;
     this.#correlation = parts.correlation((o) => this.#changed.set(o.id, o));
     this.#stages = parts.stages(this.#correlation);
     this.#tree = parts.tree;
     this.rules = parts.rules;
+    this.ruleList = parts.ruleList;
   }
 
   /** Loads the rules, feeds and baselines; undefined (with every problem written to `io`) when they have errors. */
@@ -87,6 +104,19 @@ export class LiveDetection {
       correlation: (onOutput) => new CorrelationEngine(loaded.correlation, SOURCE_BINDINGS, { onOutput }),
       stages: (correlation) => new Stages({ detector: loaded.detector, also: baseline === undefined ? [intel] : [intel, baseline], correlation }),
       rules: { signalRules: loaded.enabled, correlationRules: loaded.correlation.rules.length },
+      ruleList: [
+        ...loaded.set.rules.map((r) => ({ name: r.name, kind: 'signal' as const, source: r.source, severity: r.priority, tags: r.tags, enabled: r.enabled, file: r.position.file, line: r.position.line })),
+        ...loaded.correlation.rules.map((r) => ({
+          name: r.name,
+          kind: r.kind,
+          source: r.intent ?? r.tactics.join(','),
+          severity: r.severity,
+          tags: [...r.techniques],
+          enabled: true,
+          file: r.position.file,
+          line: r.position.line,
+        })),
+      ],
     });
   }
 

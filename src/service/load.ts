@@ -20,7 +20,7 @@ import { Detector } from '../rules/detect.js';
 import { formatDiagnostic } from '../rules/diagnostics.js';
 import type { RuleMatching } from '../rules/engine.js';
 import { DEFAULT_RULES_DIR, readRuleFiles } from '../rules/files.js';
-import { loadRules, type RuleSourceSpec } from '../rules/load.js';
+import { loadRules, type RuleSet, type RuleSourceSpec } from '../rules/load.js';
 
 /** Where loading reports problems (a CLI's stderr, a server's log). */
 export interface ProblemSink {
@@ -35,7 +35,7 @@ export async function loadDetector(
   opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
   sources: readonly RuleSourceSpec<VigilEvent>[],
   io: ProblemSink,
-): Promise<{ detector: Detector; correlation: CorrelationSet; enabled: number } | undefined> {
+): Promise<{ detector: Detector; correlation: CorrelationSet; enabled: number; set: RuleSet<VigilEvent> } | undefined> {
   const paths = [...(opts.defaultRules === false ? [] : [DEFAULT_RULES_DIR]), ...(opts.rules ?? [])];
   const read = await readRuleFiles(paths);
   const falco = read.files.filter((f) => !isCorrelationFile(f.text));
@@ -47,7 +47,7 @@ export async function loadDetector(
     io.err(`vigil: ${errors.length} error(s) in the rules; nothing analyzed (vigil rules check shows warnings too)\n`);
     return undefined;
   }
-  return { detector: new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching)), correlation, enabled: set.counts.enabled };
+  return { detector: new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching)), correlation, enabled: set.counts.enabled, set };
 }
 
 /**

@@ -33,7 +33,11 @@ export interface ProcessorCounts {
 
 export class Processor {
   readonly #store: Store;
-  readonly #detection: LiveDetection;
+  #detection: LiveDetection;
+  /** Set while a new rule set is being brought up to date: no batch runs. */
+  #paused = false;
+  /** Signals per rule since start, for the rules listing. */
+  readonly fired = new Map<string, number>();
   readonly #hub: Hub;
   readonly #log: ProcessorLog;
   readonly #batch: number;
@@ -87,7 +91,7 @@ export class Processor {
 
   wake(): void {
     if (this.#stopped) return;
-    if (this.#running !== undefined) {
+    if (this.#running !== undefined || this.#paused) {
       this.#again = true;
       return;
     }
@@ -102,6 +106,39 @@ export class Processor {
         for (const w of this.#idleWaiters.splice(0)) w();
       }
     });
+  }
+
+  /**
+   * Swaps in detection with new rules. The new detection first replays the retained log up to
+   * where the old one stopped (silently: nothing stored or announced), so its process tree,
+   * baselines and open windows are as if it had run all along; then it takes over. Records
+   * ingested meanwhile wait in the log. Returns the records replayed.
+   */
+  async replace(next: LiveDetection): Promise<number> {
+    this.#paused = true;
+    try {
+      while (this.#running !== undefined) await this.#running;
+      const upTo = this.#readSeq;
+      let after = 0;
+      let replayed = 0;
+      while (after < upTo) {
+        const records = (await this.#store.readRecords(after, this.#batch)).filter((r) => r.seq <= upTo);
+        const last = records[records.length - 1];
+        if (last === undefined) break;
+        next.process(records);
+        replayed += records.length;
+        after = last.seq;
+      }
+      this.#detection = next;
+      return replayed;
+    } finally {
+      this.#paused = false;
+      this.wake();
+    }
+  }
+
+  get detection(): LiveDetection {
+    return this.#detection;
   }
 
   /** Stored records not processed yet. */
@@ -160,9 +197,11 @@ export class Processor {
 
   #count(signals: readonly Signal[], outputs: ReadonlyMap<string, Threat | Attack>): void {
     this.counts.signals += signals.length;
+    for (const s of signals) this.fired.set(s.rule, (this.fired.get(s.rule) ?? 0) + 1);
     for (const o of outputs.values()) {
       if (this.#reported.has(o.id)) continue;
       this.#reported.add(o.id);
+      this.fired.set(o.rule, (this.fired.get(o.rule) ?? 0) + 1);
       if (o.kind === 'threat') {
         this.counts.threats++;
       } else {

@@ -45,8 +45,14 @@ export interface RunningService {
   readonly store: Store;
   readonly processor: Processor;
   readonly app: FastifyInstance;
+  /** Loads the rules again (files may have changed); on errors the running rules stay. */
+  reload(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
+
+export type ReloadResult =
+  | { readonly ok: true; readonly signalRules: number; readonly correlationRules: number; readonly replayed: number }
+  | { readonly ok: false; readonly problems: readonly string[] };
 
 /** Problems loading the rules or opening the store: the service does not start. */
 export class StartError extends Error {}
@@ -61,6 +67,21 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     throw new StartError(problems.join('\n'));
   }
   const hub = new Hub();
+  let reloading: Promise<ReloadResult> | undefined;
+  const reload = (): Promise<ReloadResult> => {
+    // One reload at a time; a second request while one runs gets the same answer.
+    reloading ??= (async (): Promise<ReloadResult> => {
+      const found: string[] = [];
+      const next = await LiveDetection.create({ ...config.detection, clock }, { err: (t) => found.push(t.trimEnd()) });
+      if (next === undefined) return { ok: false, problems: found };
+      const replayed = await processor.replace(next);
+      logTo.app?.log.info({ signalRules: next.rules.signalRules, correlationRules: next.rules.correlationRules, replayed }, 'rules reloaded');
+      return { ok: true, signalRules: next.rules.signalRules, correlationRules: next.rules.correlationRules, replayed };
+    })().finally(() => {
+      reloading = undefined;
+    });
+    return reloading;
+  };
   // The processor logs through the server's logger, which exists only once the server is built.
   const logTo: { app?: FastifyInstance } = {};
   const log = {
@@ -84,6 +105,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
         return { correlation_keys: c.keys, correlation_held_inputs: c.held, identity_graph_entities: c.graph, process_tree_entries: detection.processTreeSize };
       },
       ready: () => processor.started,
+      reload,
       maxClientBacklog: 8 * 1024 * 1024,
       heartbeatMs: config.heartbeatMs ?? 15_000,
     },
@@ -105,6 +127,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     store,
     processor,
     app,
+    reload,
     close: () => {
       closing ??= (async () => {
         // Stop taking requests (in-flight ones finish), let detection catch up with what was

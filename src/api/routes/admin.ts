@@ -51,6 +51,23 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return { items: (await deps.store.auditLog(limit)).map((e) => ({ time: new Date(e.timeMs).toISOString(), actor: e.actor, action: e.action, target: e.target, ...(e.detail === undefined ? {} : { detail: e.detail }) })) };
   });
 
+  app.get('/api/v1/rules', { config: { role: 'viewer' } }, async () => {
+    const fired = deps.processor.fired;
+    return {
+      items: deps.processor.detection.ruleList.map((r) => ({ ...r, fired: fired.get(r.name) ?? 0 })),
+    };
+  });
+
+  app.post('/api/v1/admin/reload', { config: { role: 'admin' } }, async (req, reply) => {
+    const now = deps.clock.nowMs();
+    const result = await deps.reload();
+    await deps.store.audit({ timeMs: now, actor: req.caller?.tokenId ?? 'unknown', action: 'rules.reload', target: 'rules', detail: { ok: result.ok } });
+    if (!result.ok) {
+      return reply.code(422).send({ ...problem('RULES_INVALID', `the rules have ${result.problems.length} problem(s); the running rules stay`), problems: result.problems });
+    }
+    return { signal_rules: result.signalRules, correlation_rules: result.correlationRules, replayed: result.replayed };
+  });
+
   app.get('/metrics', { config: { role: 'viewer' } }, async (_req, reply) => {
     const c = deps.processor.counts;
     const ing = deps.ingestor.counts;

@@ -27,6 +27,8 @@ export interface ServeLifecycle {
   /** Resolves when the service should stop. */
   readonly stopped: Promise<unknown>;
   readonly onStarted?: (s: RunningService) => void;
+  /** Registers what to do on SIGHUP (reload the rules). */
+  readonly onHangup?: (handler: () => void) => void;
 }
 
 export function processLifecycle(): ServeLifecycle {
@@ -35,6 +37,9 @@ export function processLifecycle(): ServeLifecycle {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     }),
+    onHangup: (handler) => {
+      process.on('SIGHUP', handler);
+    },
   };
 }
 
@@ -103,6 +108,13 @@ export async function serveCommand(opts: ServeOptions, io: CliIo, env: NodeJS.Pr
       ].join('\n') + '\n',
     );
   }
+  life.onHangup?.(() => {
+    io.err('vigil: SIGHUP: reloading the rules…\n');
+    void service.reload().then((r) => {
+      if (r.ok) io.err(`vigil: rules reloaded (${r.signalRules} signal rules, ${r.correlationRules} correlation rules; ${r.replayed} stored records replayed)\n`);
+      else io.err(`${r.problems.join('\n')}\nvigil: the rules have errors; the running rules stay\n`);
+    });
+  });
   life.onStarted?.(service);
   await life.stopped;
   io.err('vigil: shutting down (finishing acknowledged records)…\n');
