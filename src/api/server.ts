@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Role } from '../store/port.js';
 import { allows, hashToken } from '../service/tokens.js';
 import type { ApiDeps, Caller } from './deps.js';
+import { collectRoutes, openApiDocument } from './openapi.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerQueryRoutes } from './routes/query.js';
@@ -84,10 +85,13 @@ export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): P
   });
   app.setNotFoundHandler(async (req, reply) => reply.code(404).send(problem('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`)));
 
+  const routes = collectRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => (deps.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'starting' })));
 
   for (const register of ROUTES) await app.register(async (scope) => register(scope, deps));
+  let doc: Record<string, unknown> | undefined;
+  app.get('/api/openapi.json', { config: { role: 'viewer' } }, async () => (doc ??= openApiDocument(routes)));
   return app;
 }
 

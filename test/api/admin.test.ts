@@ -107,6 +107,19 @@ for (const kind of STORE_KINDS) {
         assert.ok(audit.some((a) => a.action === 'signal.state' && a.target === `signal:${sig.id}`));
         assert.ok(audit.some((a) => a.action === 'rules.reload'));
 
+        // The OpenAPI document describes every route with the schemas that validate it.
+        const doc = (await json('GET', '/api/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; schema: { maximum?: number } }[]; security: unknown[]; requestBody?: { content: Record<string, unknown> } }>> };
+        assert.equal(doc.openapi, '3.1.0');
+        for (const [path, method] of [['/api/v1/ingest/falco', 'post'], ['/api/v1/ingest/k8s-audit', 'post'], ['/api/v1/ingest/cloudtrail', 'post'], ['/api/v1/ingest/tetragon', 'post'], ['/api/v1/attacks', 'get'], ['/api/v1/attacks/{id}', 'get'], ['/api/v1/threats', 'get'], ['/api/v1/signals', 'get'], ['/api/v1/stream', 'get'], ['/metrics', 'get'], ['/healthz', 'get'], ['/api/v1/admin/reload', 'post']] as const) {
+          assert.ok(doc.paths[path]?.[method] !== undefined, `${method} ${path} documented`);
+        }
+        const limit = doc.paths['/api/v1/attacks']?.['get']?.parameters.find((p) => p.name === 'limit');
+        assert.equal(limit?.schema.maximum, 500);
+        assert.deepEqual(doc.paths['/healthz']?.['get']?.security, []);
+        assert.ok(doc.paths['/api/v1/ingest/cloudtrail']?.['post']?.requestBody?.content['application/x-ndjson'] !== undefined);
+        const tooMany = await json('GET', '/api/v1/attacks?limit=501');
+        assert.equal(tooMany.status, 400, 'and the same schema refuses what it says is out of range');
+
         // Metrics in Prometheus' text format.
         const metrics = await (await fetch(`${service.url}/metrics`, { headers: auth })).text();
         assert.match(metrics, /^vigil_ingest_records_total\{source="k8saudit"\} 4$/m);
