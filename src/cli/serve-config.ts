@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { messageOf } from '../core/errors.js';
 
 export interface ServeFileConfig {
@@ -17,6 +17,8 @@ export interface ServeFileConfig {
   default_rules?: boolean;
   rule_matching?: 'first' | 'all';
   log_level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How long raw records are kept once processed: a duration (`7d`, `12h`) or `forever`. */
+  retention?: string;
   tls?: { cert: string; key: string };
   limits?: { max_body_bytes?: number; max_records?: number; max_depth?: number };
 }
@@ -33,6 +35,7 @@ const SCHEMA = {
     default_rules: { type: 'boolean' },
     rule_matching: { enum: ['first', 'all'] },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    retention: { type: 'string', pattern: '^(forever|(\\d+(ms|s|m|h|d))+)$' },
     tls: {
       type: 'object',
       additionalProperties: false,
@@ -73,23 +76,33 @@ export function parseServeConfig(text: string, path: string): ConfigResult {
   const ajv = new Ajv({ allErrors: true });
   const validate = ajv.compile(SCHEMA);
   if (validate(value)) return { ok: true, config: value as ServeFileConfig };
-  const at = (instancePath: string): string => {
-    const keys = instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  const at = (e: ErrorObject): string => {
+    const keys = e.instancePath.split('/').slice(1).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
     let node: unknown = doc.contents;
     for (const k of keys) {
       if (isMap(node) || isSeq(node)) node = node.get(k, true);
       else break;
     }
+    // An unknown key is shown where the key itself is.
+    if (e.keyword === 'additionalProperties' && isMap(node)) {
+      const name = (e.params as { additionalProperty: string }).additionalProperty;
+      const pair = node.items.find((p) => isScalar(p.key) && p.key.value === name);
+      if (pair !== undefined && isScalar(pair.key)) node = pair.key;
+    }
     const range = (node as Node | undefined)?.range;
     const pos = range === undefined || range === null ? { line: 1, col: 1 } : lines.linePos(range[0]);
     return `${path}:${pos.line}:${pos.col}`;
   };
-  return { ok: false, problems: (validate.errors ?? []).map((e) => `${at(e.instancePath)}: ${describe(e)}`) };
+  const problems = (validate.errors ?? []).map((e) => ({ where: at(e), text: `${at(e)}: ${describe(e)}` }));
+  problems.sort((a, b) => a.where.localeCompare(b.where, 'en', { numeric: true }));
+  return { ok: false, problems: problems.map((p) => p.text) };
 }
 
 function describe(e: ErrorObject): string {
   const where = e.instancePath === '' ? 'the config' : e.instancePath.slice(1).replace(/\//g, '.');
   if (e.keyword === 'additionalProperties') return `${where}: unknown key "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
+  if (e.keyword === 'pattern' && where === 'retention') return 'retention: must be a duration such as 7d or 12h, or forever';
+  if (e.keyword === 'pattern' && where === 'database_url') return 'database_url: must be a postgres:// or postgresql:// URL';
   if (e.keyword === 'enum') return `${where}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return `${where}: ${e.message ?? 'invalid'}`;
 }

@@ -33,7 +33,13 @@ export interface ServiceConfig {
   readonly heartbeatMs?: number;
   readonly maxBacklog?: number;
   readonly https?: { key: Buffer; cert: Buffer };
+  /** How long raw records are kept once processed (ms); 0 keeps them forever. Default 7 days. */
+  readonly retentionMs?: number;
 }
+
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
+/** How often processed records past the retention are deleted. */
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 export interface RunningService {
   readonly url: string;
@@ -118,6 +124,18 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const retentionMs = config.retentionMs ?? DEFAULT_RETENTION_MS;
+  const prune = async (): Promise<void> => {
+    try {
+      const dropped = await store.pruneRecords(clock.nowMs() - retentionMs, processor.processedSeq);
+      if (dropped > 0) app.log.info({ dropped }, 'records past the retention deleted');
+    } catch (err) {
+      app.log.error({ err }, 'pruning records failed');
+    }
+  };
+  const pruner = retentionMs > 0 ? setInterval(() => void prune(), PRUNE_EVERY_MS) : undefined;
+  pruner?.unref();
+  if (retentionMs > 0) await prune();
   let closing: Promise<void> | undefined;
   return {
     url: `${config.https === undefined ? 'http' : 'https'}://${hostForUrl}:${port}`,
@@ -132,6 +150,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       closing ??= (async () => {
         // Stop taking requests (in-flight ones finish), let detection catch up with what was
         // acknowledged, then close the store: nothing acknowledged is left unprocessed.
+        if (pruner !== undefined) clearInterval(pruner);
         await app.close();
         await processor.stop();
         await store.close();

@@ -7,6 +7,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { messageOf } from '../../core/errors.js';
+import { parseDuration } from '../../core/time.js';
 import { startService, StartError, type RunningService } from '../../service/service.js';
 import { loadServeConfig, type ServeFileConfig } from '../serve-config.js';
 import type { CliIo } from '../io.js';
@@ -20,6 +21,7 @@ export interface ServeOptions {
   readonly defaultRules?: boolean;
   readonly ruleMatching?: string;
   readonly logLevel?: string;
+  readonly retention?: string;
 }
 
 /** How the command waits for its end; tests resolve it themselves. */
@@ -69,6 +71,12 @@ export async function serveCommand(opts: ServeOptions, io: CliIo, env: NodeJS.Pr
     }
   }
   const rules = [...(file.rules ?? []), ...(opts.rules ?? [])];
+  const retentionText = opts.retention ?? file.retention;
+  const retentionMs = retentionText === undefined ? undefined : retentionText === 'forever' ? 0 : parseDuration(retentionText);
+  if (retentionMs === undefined && retentionText !== undefined) {
+    io.err(`vigil: the retention must be a duration such as 7d or 12h, or forever (got ${JSON.stringify(retentionText)})\n`);
+    return 2;
+  }
   let service: RunningService;
   try {
     service = await startService({
@@ -87,6 +95,7 @@ export async function serveCommand(opts: ServeOptions, io: CliIo, env: NodeJS.Pr
         ? {}
         : { limits: { maxBytes: file.limits.max_body_bytes ?? 16 * 1024 * 1024, maxRecords: file.limits.max_records ?? 50_000, maxDepth: file.limits.max_depth ?? 64 } }),
       ...(https === undefined ? {} : { https }),
+      ...(retentionMs === undefined ? {} : { retentionMs }),
     });
   } catch (err) {
     if (err instanceof StartError) {
