@@ -135,6 +135,7 @@ function createProgram(io: CliIo, setStatus: (code: number) => void, cli: CliEnv
     .option('--rules <path>', 'extra rule files or directories (repeatable)', collect, [])
     .option('--no-default-rules', "do not load Vigil's default rules")
     .addOption(new Option('--rule-matching <mode>', 'first matching rule per event (as Falco) or all').choices([...RULE_MATCHING]))
+    .option('--watch <dir>', 'take in telemetry files landing in this folder: CloudTrail .json/.json.gz as they complete, Tetragon .jsonl/.log tailed (repeatable)', collect, [])
     .option('--retention <duration>', 'how long raw records are kept once processed: 7d (default), 12h…, or forever')
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .action(async (opts: ServeOptions) => {

@@ -14,6 +14,8 @@ export interface ServeFileConfig {
   data?: string;
   database_url?: string;
   rules?: string[];
+  /** Folders of telemetry files to take in as they land. */
+  watch?: string[];
   default_rules?: boolean;
   rule_matching?: 'first' | 'all';
   log_level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -32,6 +34,7 @@ const SCHEMA = {
     data: { type: 'string', minLength: 1 },
     database_url: { type: 'string', pattern: '^postgres(ql)?://' },
     rules: { type: 'array', items: { type: 'string', minLength: 1 } },
+    watch: { type: 'array', items: { type: 'string', minLength: 1 } },
     default_rules: { type: 'boolean' },
     rule_matching: { enum: ['first', 'all'] },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },

@@ -36,7 +36,9 @@ export class Ingestor {
   readonly #validators: ReadonlyMap<SourceKind, RecordDecoder>;
   readonly counts = { accepted: 0, rejected: 0, requests: 0, bySource: new Map<string, number>() };
   /** Appends waiting for the next group commit. */
-  #pending: { records: readonly NewRecord[]; resolve: (seqs: number[]) => void; reject: (err: unknown) => void }[] = [];
+  #pending: { records: readonly NewRecord[]; values: Readonly<Record<string, string>> | undefined; resolve: (seqs: number[]) => void; reject: (err: unknown) => void }[] = [];
+  /** Detects the source of each record, for inputs that mix them (watched folders). */
+  readonly #detector: RecordDecoder;
 
   constructor(store: Store, processor: Processor, clock: Clock, options: { maxBacklog?: number } = {}) {
     this.#store = store;
@@ -45,15 +47,17 @@ export class Ingestor {
     this.#maxBacklog = options.maxBacklog ?? 200_000;
     // Stateless: validation must not feed the process tree, which sees records once, from the log.
     this.#validators = new Map(INGEST_SOURCES.map((s) => [s, createRecordDecoder({ decoders: builtinDecoders, format: s, clock, withState: false })]));
+    // Vigil's own normalized events are not taken: stored records are decoded again by their source.
+    this.#detector = createRecordDecoder({ decoders: builtinDecoders.filter((d) => d.kind !== 'vigil'), format: 'auto', clock, withState: false });
   }
 
   /**
    * Group commit: the appends of all requests that arrive in one turn of the event loop share
    * one transaction (and one wait for the disk); each request is answered when it is durable.
    */
-  #append(records: readonly NewRecord[]): Promise<number[]> {
+  #append(records: readonly NewRecord[], values?: Readonly<Record<string, string>>): Promise<number[]> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ records, resolve, reject });
+      this.#pending.push({ records, values, resolve, reject });
       if (this.#pending.length === 1) setImmediate(() => void this.#flush());
     });
   }
@@ -62,7 +66,8 @@ export class Ingestor {
     const batch = this.#pending;
     this.#pending = [];
     try {
-      const seqs = await this.#store.appendRecords(batch.flatMap((b) => b.records));
+      const values = Object.assign({}, ...batch.map((b) => b.values ?? {})) as Record<string, string>;
+      const seqs = await this.#store.appendRecords(batch.flatMap((b) => b.records), values);
       let i = 0;
       for (const b of batch) {
         b.resolve(seqs.slice(i, i + b.records.length));
@@ -75,11 +80,15 @@ export class Ingestor {
     }
   }
 
-  async ingest(source: SourceKind, records: readonly BodyRecord[], problems: readonly RecordProblem[]): Promise<IngestResult> {
+  /**
+   * Checks, stores and acknowledges records of one source (`auto`: detected per record). Named
+   * values are stored in the same transaction (a watcher's position after these records).
+   */
+  async ingest(source: SourceKind | 'auto', records: readonly BodyRecord[], problems: readonly RecordProblem[], values?: Readonly<Record<string, string>>): Promise<IngestResult> {
     if (this.#processor.backlog > this.#maxBacklog) {
       throw new OverloadError(`detection is ${this.#processor.backlog} records behind; try again shortly`, 2);
     }
-    const validator = this.#validators.get(source);
+    const validator = source === 'auto' ? this.#detector : this.#validators.get(source);
     if (validator === undefined) throw new Error(`no decoder for ${source}`);
     const errors: RecordProblem[] = [...problems];
     const keep: NewRecord[] = [];
@@ -98,19 +107,19 @@ export class Ingestor {
       if (bad !== undefined && bad.type === 'error') {
         const e = bad.error;
         errors.push({ index, ...(r.line === undefined ? {} : { line: r.line }), message: `${e.code}: ${e.message}${e.field === undefined ? '' : ` (field ${e.field})`}` });
-      } else if (out.some((d) => d.type === 'event')) {
-        keep.push({ source, receivedMs, text: r.text });
+      } else if (out[0]?.type === 'event') {
+        keep.push({ source: out[0].event.source, receivedMs, text: r.text });
       } else {
         skipped++;
       }
       index++;
     }
-    if (keep.length > 0) await this.#append(keep);
+    if (keep.length > 0 || values !== undefined) await this.#append(keep, values);
     errors.sort((a, b) => a.index - b.index);
     this.counts.requests++;
     this.counts.accepted += keep.length;
     this.counts.rejected += errors.length;
-    this.counts.bySource.set(source, (this.counts.bySource.get(source) ?? 0) + keep.length);
+    for (const k of keep) this.counts.bySource.set(k.source, (this.counts.bySource.get(k.source) ?? 0) + 1);
     return { accepted: keep.length, rejected: errors.length, skipped, errors };
   }
 }

@@ -15,6 +15,7 @@ import { Ingestor } from './ingest.js';
 import { Processor } from './processor.js';
 import { storyDecoders } from './story.js';
 import { ensureAdminToken } from './tokens.js';
+import { Watcher } from './watch.js';
 
 export interface ServiceConfig {
   readonly host: string;
@@ -33,6 +34,10 @@ export interface ServiceConfig {
   readonly heartbeatMs?: number;
   readonly maxBacklog?: number;
   readonly https?: { key: Buffer; cert: Buffer };
+  /** Folders of telemetry files to take in as they land (`--watch`). */
+  readonly watch?: readonly string[];
+  /** Watch polling and settle times (tests make them short). */
+  readonly watchTiming?: { readonly intervalMs: number; readonly settleMs: number };
   /** How long raw records are kept once processed (ms); 0 keeps them forever. Default 7 days. */
   readonly retentionMs?: number;
 }
@@ -51,6 +56,7 @@ export interface RunningService {
   readonly store: Store;
   readonly processor: Processor;
   readonly app: FastifyInstance;
+  readonly watcher: Watcher | undefined;
   /** Loads the rules again (files may have changed); on errors the running rules stay. */
   reload(): Promise<ReloadResult>;
   close(): Promise<void>;
@@ -124,6 +130,10 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const watcher = (config.watch ?? []).length === 0
+    ? undefined
+    : new Watcher(config.watch ?? [], ingestor, store, app.log, { limits: config.limits ?? DEFAULT_BODY_LIMITS, ...config.watchTiming });
+  watcher?.start();
   const retentionMs = config.retentionMs ?? DEFAULT_RETENTION_MS;
   const prune = async (): Promise<void> => {
     try {
@@ -145,12 +155,14 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     store,
     processor,
     app,
+    watcher,
     reload,
     close: () => {
       closing ??= (async () => {
         // Stop taking requests (in-flight ones finish), let detection catch up with what was
         // acknowledged, then close the store: nothing acknowledged is left unprocessed.
         if (pruner !== undefined) clearInterval(pruner);
+        await watcher?.stop();
         await app.close();
         await processor.stop();
         await store.close();

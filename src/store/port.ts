@@ -109,8 +109,12 @@ export interface Store {
   migrate(): Promise<number>;
   close(): Promise<void>;
 
-  /** Stores records in one transaction; their seqs, in order. Durable when it resolves. */
-  appendRecords(records: readonly NewRecord[]): Promise<number[]>;
+  /**
+   * Stores records in one transaction, with named values set in the same transaction (a file
+   * watcher's position, so records and the position after them land together); their seqs, in
+   * order. Durable when it resolves.
+   */
+  appendRecords(records: readonly NewRecord[], values?: Readonly<Record<string, string>>): Promise<number[]>;
   /** Records after `afterSeq`, in seq order. */
   readRecords(afterSeq: number, limit: number): Promise<StoredRecord[]>;
   getRecord(seq: number): Promise<StoredRecord | undefined>;

@@ -84,7 +84,7 @@ export class PostgresStore implements Store {
     await this.#pool.end();
   }
 
-  appendRecords(records: readonly NewRecord[]): Promise<number[]> {
+  appendRecords(records: readonly NewRecord[], values?: Readonly<Record<string, string>>): Promise<number[]> {
     const run = this.#appendChain.catch(() => undefined).then(() => this.#tx(async (c) => {
       const seqs: number[] = [];
       // Multi-row inserts of at most 500 rows: one round trip per slice, not per record.
@@ -97,6 +97,9 @@ export class PostgresStore implements Store {
         });
         const res = await c.query<{ seq: string }>(`INSERT INTO records (source, received_ms, text) VALUES ${values.join(', ')} RETURNING seq`, params);
         for (const row of res.rows) seqs.push(Number(row.seq));
+      }
+      for (const [k, v] of Object.entries(values ?? {})) {
+        await c.query('INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
       }
       return seqs.sort((a, b) => a - b);
     }));

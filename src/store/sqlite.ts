@@ -70,13 +70,18 @@ export class SqliteStore implements Store {
     this.#db.close();
   }
 
-  async appendRecords(records: readonly NewRecord[]): Promise<number[]> {
+  async appendRecords(records: readonly NewRecord[], values?: Readonly<Record<string, string>>): Promise<number[]> {
     const insert = this.#stmt('INSERT INTO records (source, received_ms, text) VALUES (?, ?, ?)');
+    const set = this.#stmt('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     // An acknowledged record must survive a power loss too: this commit waits for the disk
     // (and with it every commit before it in the log).
     this.#db.pragma('synchronous = FULL');
     try {
-      return this.#db.transaction(() => records.map((r) => Number(insert.run(r.source, r.receivedMs, r.text).lastInsertRowid)))();
+      return this.#db.transaction(() => {
+        const seqs = records.map((r) => Number(insert.run(r.source, r.receivedMs, r.text).lastInsertRowid));
+        for (const [k, v] of Object.entries(values ?? {})) set.run(k, v);
+        return seqs;
+      })();
     } finally {
       this.#db.pragma('synchronous = NORMAL');
     }

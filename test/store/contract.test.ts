@@ -102,7 +102,8 @@ for (const adapter of ADAPTERS) {
         { source: 'tetragon', receivedMs: 1000, text: '{"a":1}' },
         { source: 'cloudtrail', receivedMs: 1000, text: '{"b":"é ✓"}' },
       ]);
-      const second = await s.appendRecords([{ source: 'k8saudit', receivedMs: 5000, text: '{"c":3}' }]);
+      const second = await s.appendRecords([{ source: 'k8saudit', receivedMs: 5000, text: '{"c":3}' }], { 'watch:a.log': '{"offset":7}' });
+      assert.equal(await s.getValue('watch:a.log'), '{"offset":7}', 'values land with the records');
       assert.equal(first.length, 2);
       assert.ok((first[0] as number) < (first[1] as number) && (first[1] as number) < (second[0] as number));
       const all = await s.readRecords(0, 10);

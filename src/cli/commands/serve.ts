@@ -22,6 +22,7 @@ export interface ServeOptions {
   readonly ruleMatching?: string;
   readonly logLevel?: string;
   readonly retention?: string;
+  readonly watch?: readonly string[];
 }
 
 /** How the command waits for its end; tests resolve it themselves. */
@@ -96,6 +97,7 @@ export async function serveCommand(opts: ServeOptions, io: CliIo, env: NodeJS.Pr
         : { limits: { maxBytes: file.limits.max_body_bytes ?? 16 * 1024 * 1024, maxRecords: file.limits.max_records ?? 50_000, maxDepth: file.limits.max_depth ?? 64 } }),
       ...(https === undefined ? {} : { https }),
       ...(retentionMs === undefined ? {} : { retentionMs }),
+      watch: [...(file.watch ?? []), ...(opts.watch ?? [])],
     });
   } catch (err) {
     if (err instanceof StartError) {
