@@ -5,7 +5,7 @@ import type { Hub } from '../service/hub.js';
 import type { Ingestor } from '../service/ingest.js';
 import type { Processor } from '../service/processor.js';
 import type { BodyLimits } from '../transports/body.js';
-import type { Role, Store } from '../store/port.js';
+import type { FindingKind, Role, Store, StoredFinding } from '../store/port.js';
 
 /** What the HTTP layer is given: it holds no state of its own beyond per-connection streams. */
 export interface ApiDeps {
@@ -22,6 +22,14 @@ export interface ApiDeps {
   readonly ready: () => boolean;
   /** Reloads the rules, validated before they replace the running ones. */
   readonly reload: () => Promise<{ ok: true; signalRules: number; correlationRules: number; replayed: number } | { ok: false; problems: readonly string[] }>;
+  /**
+   * An analyst marked a finding a false positive: the same rule on the same subject is suppressed
+   * from then on (anomalies also teach their baseline). What was suppressed, or undefined when
+   * the finding names nothing to key on.
+   */
+  readonly falsePositive: (kind: FindingKind, finding: StoredFinding, actor: string) => Promise<{ rule: string; subject: string } | undefined>;
+  /** Lifts a suppression; whether there was one with this id. */
+  readonly unsuppress: (id: number) => Promise<boolean>;
   /** SSE: messages a slow client may have waiting before it is dropped. */
   readonly maxClientBacklog: number;
   readonly heartbeatMs: number;

@@ -15,7 +15,8 @@ import { createRecordDecoder, type Decoded, type RecordDecoder } from '../pipeli
 import { createRuleSources, SOURCE_BINDINGS } from '../rules/sources.js';
 import { builtinDecoders } from '../sources/index.js';
 import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
-import type { StoredRecord } from '../store/port.js';
+import type { Baseliner } from '../baseline/baseliner.js';
+import type { StoredRecord, Suppression } from '../store/port.js';
 import { loadBaseline, loadDetector, loadIntel, type ProblemSink } from './load.js';
 import { Stages } from './stages.js';
 
@@ -68,10 +69,14 @@ export class LiveDetection {
   readonly rules: { readonly signalRules: number; readonly correlationRules: number };
   readonly ruleList: readonly RuleInfo[];
   #changed = new Map<string, Threat | Attack>();
+  /** `kind \0 rule \0 subject` of the analysts' suppressions. */
+  readonly #suppressions = new Set<string>();
+  readonly #baseline: Baseliner | undefined;
 
   private constructor(parts: {
     decoders: ReadonlyMap<SourceKind, RecordDecoder>;
-    stages: (correlation: CorrelationEngine) => Stages;
+    stages: (correlation: CorrelationEngine, suppressed: (s: Signal) => boolean) => Stages;
+    baseline: Baseliner | undefined;
     correlation: (onOutput: (o: Threat | Attack) => void) => CorrelationEngine;
     tree: { readonly size: number };
     rules: { signalRules: number; correlationRules: number };
@@ -79,7 +84,8 @@ export class LiveDetection {
   }) {
     this.#decoders = parts.decoders;
     this.#correlation = parts.correlation((o) => this.#changed.set(o.id, o));
-    this.#stages = parts.stages(this.#correlation);
+    this.#stages = parts.stages(this.#correlation, (s) => this.#suppressions.size > 0 && this.#suppressions.has(`signal\0${s.rule}\0${signalSubject(s)}`));
+    this.#baseline = parts.baseline;
     this.#tree = parts.tree;
     this.rules = parts.rules;
     this.ruleList = parts.ruleList;
@@ -102,7 +108,8 @@ export class LiveDetection {
       decoders,
       tree,
       correlation: (onOutput) => new CorrelationEngine(loaded.correlation, SOURCE_BINDINGS, { onOutput }),
-      stages: (correlation) => new Stages({ detector: loaded.detector, also: baseline === undefined ? [intel] : [intel, baseline], correlation }),
+      stages: (correlation, suppressed) => new Stages({ detector: loaded.detector, also: baseline === undefined ? [intel] : [intel, baseline], correlation, suppressed }),
+      baseline,
       rules: { signalRules: loaded.enabled, correlationRules: loaded.correlation.rules.length },
       ruleList: [
         ...loaded.set.rules.map((r) => ({ name: r.name, kind: 'signal' as const, source: r.source, severity: r.priority, tags: r.tags, enabled: r.enabled, file: r.position.file, line: r.position.line })),
@@ -144,6 +151,25 @@ export class LiveDetection {
     return result;
   }
 
+  /**
+   * An analyst's false positive: from now on, signals of the rule on the same subject (or
+   * threats/attacks of the correlation rule on the same key) are dropped; an anomaly also teaches
+   * its baseline that the value is normal.
+   */
+  suppress(s: Pick<Suppression, 'kind' | 'rule' | 'subject'>, anomaly?: { profile: string; feature: string; value: string }): void {
+    this.#suppressions.add(`${s.kind === 'signal' ? 'signal' : 'output'}\0${s.rule}\0${s.subject}`);
+    if (anomaly !== undefined) this.#baseline?.feedback(anomaly);
+  }
+
+  unsuppress(s: Pick<Suppression, 'kind' | 'rule' | 'subject'>): void {
+    this.#suppressions.delete(`${s.kind === 'signal' ? 'signal' : 'output'}\0${s.rule}\0${s.subject}`);
+  }
+
+  /** Whether an analyst suppressed this threat or attack's rule on its key. */
+  suppressedOutput(o: Threat | Attack): boolean {
+    return this.#suppressions.size > 0 && this.#suppressions.has(`output\0${o.rule}\0${o.key}`);
+  }
+
   get correlationStats(): CorrelationStats {
     return this.#correlation.stats;
   }
@@ -151,4 +177,24 @@ export class LiveDetection {
   get processTreeSize(): number {
     return this.#tree.size;
   }
+}
+
+/**
+ * What a signal suppression keys on: the identity of whoever acted, as stable as the signal
+ * allows: the container image (the workload, across restarts), the Kubernetes service account or
+ * user, the AWS role (across sessions) or principal; otherwise the first entity named.
+ */
+const SUBJECT_TYPES = ['image', 'k8s-serviceaccount', 'k8s-user', 'aws-role', 'aws-principal', 'container', 'pod'];
+
+export function subjectOf(entities: readonly { readonly type: string; readonly id: string }[]): string {
+  for (const t of SUBJECT_TYPES) {
+    const e = entities.find((x) => x.type === t);
+    if (e !== undefined) return `${e.type}:${e.id}`;
+  }
+  const first = entities[0];
+  return first === undefined ? '' : `${first.type}:${first.id}`;
+}
+
+function signalSubject(s: Signal): string {
+  return subjectOf(s.entities);
 }

@@ -177,7 +177,8 @@ export class Processor {
         this.counts.rejected += r.rejected;
         for (const e of r.errors.slice(0, 5)) this.#log.error({ record: e.line, code: e.code }, `stored record failed to decode: ${e.message}`);
         if (!replay) {
-          rows = [...r.signals.map(signalRow), ...[...r.outputs.values()].map(outputRow)];
+          const outputs = [...r.outputs.values()].filter((o) => !this.#detection.suppressedOutput(o));
+          rows = [...r.signals.map(signalRow), ...outputs.map(outputRow)];
           for (const row of rows) announce.push([row.kind, row.doc]);
           this.#count(r.signals, r.outputs);
         }

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../core/time.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/port.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../transports/body.js';
-import { LiveDetection, type DetectionOptions } from './detection.js';
+import { LiveDetection, subjectOf, type DetectionOptions } from './detection.js';
 import { Hub } from './hub.js';
 import { Ingestor } from './ingest.js';
 import { Processor } from './processor.js';
@@ -78,6 +78,10 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     await store.close();
     throw new StartError(problems.join('\n'));
   }
+  const applySuppressions = async (d: LiveDetection): Promise<void> => {
+    for (const x of await store.listSuppressions()) d.suppress(x);
+  };
+  await applySuppressions(detection);
   const hub = new Hub();
   let reloading: Promise<ReloadResult> | undefined;
   const reload = (): Promise<ReloadResult> => {
@@ -86,6 +90,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       const found: string[] = [];
       const next = await LiveDetection.create({ ...config.detection, clock }, { err: (t) => found.push(t.trimEnd()) });
       if (next === undefined) return { ok: false, problems: found };
+      await applySuppressions(next);
       const replayed = await processor.replace(next);
       logTo.app?.log.info({ signalRules: next.rules.signalRules, correlationRules: next.rules.correlationRules, replayed }, 'rules reloaded');
       return { ok: true, signalRules: next.rules.signalRules, correlationRules: next.rules.correlationRules, replayed };
@@ -118,6 +123,27 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       },
       ready: () => processor.started,
       reload,
+      falsePositive: async (kind, finding, actor) => {
+        const doc = finding.doc;
+        const rule = String(doc['rule'] ?? '');
+        const entities = Array.isArray(doc['entities']) ? (doc['entities'] as { type: string; id: string }[]) : [];
+        const subject = kind === 'signal' ? subjectOf(entities) : String(doc['key'] ?? '');
+        if (rule === '' || subject === '') return undefined;
+        const suppression = { kind, rule, subject, findingId: finding.id, actor, createdMs: clock.nowMs() };
+        await store.addSuppression(suppression);
+        const anomaly = doc['anomaly'] as { profile?: unknown; feature?: unknown; value?: unknown } | undefined;
+        const detail = anomaly !== undefined && typeof anomaly.profile === 'string' && typeof anomaly.feature === 'string' && typeof anomaly.value === 'string'
+          ? { profile: anomaly.profile, feature: anomaly.feature, value: anomaly.value }
+          : undefined;
+        processor.detection.suppress(suppression, detail);
+        return { rule, subject };
+      },
+      unsuppress: async (id) => {
+        const found = (await store.listSuppressions()).find((x) => x.id === id);
+        if (found === undefined || !(await store.removeSuppression(id))) return false;
+        processor.detection.unsuppress(found);
+        return true;
+      },
       maxClientBacklog: 8 * 1024 * 1024,
       heartbeatMs: config.heartbeatMs ?? 15_000,
     },

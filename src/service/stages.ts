@@ -21,6 +21,8 @@ export interface StageParts {
   readonly also?: readonly SignalDetector[] | undefined;
   /** Correlates the signals (and events, for rules with event steps) into threats and attacks. */
   readonly correlation?: CorrelationEngine | undefined;
+  /** Signals an analyst suppressed: dropped before correlation. */
+  readonly suppressed?: ((s: Signal) => boolean) | undefined;
 }
 
 export class Stages {
@@ -28,12 +30,14 @@ export class Stages {
   readonly #also: readonly SignalDetector[];
   readonly #correlation: CorrelationEngine | undefined;
   readonly #readsEvents: boolean;
+  readonly #suppressed: ((s: Signal) => boolean) | undefined;
 
   constructor(parts: StageParts) {
     this.#detector = parts.detector;
     this.#also = parts.also ?? [];
     this.#correlation = parts.correlation;
     this.#readsEvents = parts.correlation?.readsEvents === true;
+    this.#suppressed = parts.suppressed;
   }
 
   /** Runs one event through every stage, appending its signals to `out`. */
@@ -46,6 +50,12 @@ export class Stages {
       for (const s of this.#detector.detect(event)) out.push(s);
     }
     for (let i = 0; i < this.#also.length; i++) for (const s of (this.#also[i] as SignalDetector).detect(event)) out.push(s);
+    const suppressed = this.#suppressed;
+    if (suppressed !== undefined && out.length > before) {
+      let w = before;
+      for (let r = before; r < out.length; r++) if (!suppressed(out[r] as Signal)) out[w++] = out[r] as Signal;
+      out.length = w;
+    }
     const correlation = this.#correlation;
     if (correlation !== undefined) {
       correlation.observe(event);

@@ -102,6 +102,20 @@ export interface AuditEntry {
   readonly detail?: Record<string, unknown>;
 }
 
+/**
+ * What an analyst's false positive suppresses from then on: signals of `rule` naming `subject`
+ * (an entity key), or threats/attacks of the correlation `rule` on the join key `subject`.
+ */
+export interface Suppression {
+  readonly id: number;
+  readonly kind: FindingKind;
+  readonly rule: string;
+  readonly subject: string;
+  readonly findingId: string;
+  readonly actor: string;
+  readonly createdMs: number;
+}
+
 export interface Store {
   /** `sqlite` or `postgres`, for logs and metrics. */
   readonly dialect: 'sqlite' | 'postgres';
@@ -145,6 +159,11 @@ export interface Store {
   listTokens(): Promise<TokenRow[]>;
   /** Revokes by id or name; whether one was live. */
   revokeToken(idOrName: string, nowMs: number): Promise<boolean>;
+
+  /** Adds a suppression; an existing one for the same (kind, rule, subject) is kept. */
+  addSuppression(s: Omit<Suppression, 'id'>): Promise<void>;
+  listSuppressions(): Promise<Suppression[]>;
+  removeSuppression(id: number): Promise<boolean>;
 
   audit(entry: AuditEntry): Promise<void>;
   auditLog(limit: number): Promise<AuditEntry[]>;

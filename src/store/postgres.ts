@@ -8,9 +8,9 @@ import pg from 'pg';
 import type { SourceKind } from '../core/event.js';
 import type {
   AnalystState, AuditEntry, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
-  StoredRecord, TokenRow,
+  StoredRecord, Suppression, TokenRow,
 } from './port.js';
-import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, tokenOf, type FindingSqlRow } from './query.js';
+import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf, type FindingSqlRow, type SuppressionSqlRow } from './query.js';
 import { MIGRATIONS_TABLE, POSTGRES_MIGRATIONS } from './schema.js';
 
 interface RecordSqlRow { seq: string; source: string; received_ms: string; text: string }
@@ -218,6 +218,20 @@ export class PostgresStore implements Store {
   async revokeToken(idOrName: string, nowMs: number): Promise<boolean> {
     const r = await this.#pool.query('UPDATE tokens SET revoked_ms = $1 WHERE (id = $2 OR name = $2) AND revoked_ms IS NULL', [nowMs, idOrName]);
     return (r.rowCount ?? 0) > 0;
+  }
+
+  async addSuppression(x: Omit<Suppression, 'id'>): Promise<void> {
+    await this.#pool.query('INSERT INTO suppressions (kind, rule, subject, finding_id, actor, created_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kind, rule, subject) DO NOTHING', [
+      x.kind, x.rule, x.subject, x.findingId, x.actor, x.createdMs,
+    ]);
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    return (await this.#q<SuppressionSqlRow & pg.QueryResultRow>('SELECT id, kind, rule, subject, finding_id, actor, created_ms FROM suppressions ORDER BY id')).map(suppressionOf);
+  }
+
+  async removeSuppression(id: number): Promise<boolean> {
+    return ((await this.#pool.query('DELETE FROM suppressions WHERE id = $1', [id])).rowCount ?? 0) > 0;
   }
 
   async audit(e: AuditEntry): Promise<void> {

@@ -4,7 +4,7 @@
  */
 
 import { ENTITY_TYPES } from '../core/entity.js';
-import type { AnalystState, AuditEntry, FindingKind, FindingQuery, Role, Status, StoredFinding, TokenRow } from './port.js';
+import type { AnalystState, AuditEntry, FindingKind, FindingQuery, Role, Status, StoredFinding, Suppression, TokenRow } from './port.js';
 
 export interface Built {
   readonly sql: string;
@@ -94,4 +94,18 @@ export function auditOf(r: { time_ms: number | string; actor: string; action: st
     target: r.target,
     ...(r.detail === null ? {} : { detail: JSON.parse(r.detail) as Record<string, unknown> }),
   };
+}
+
+export interface SuppressionSqlRow {
+  id: number | string;
+  kind: string;
+  rule: string;
+  subject: string;
+  finding_id: string;
+  actor: string;
+  created_ms: number | string;
+}
+
+export function suppressionOf(r: SuppressionSqlRow): Suppression {
+  return { id: Number(r.id), kind: r.kind as FindingKind, rule: r.rule, subject: r.subject, findingId: r.finding_id, actor: r.actor, createdMs: Number(r.created_ms) };
 }

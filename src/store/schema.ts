@@ -33,12 +33,19 @@ const V1_COMMON = (t: { seq: string; int: string; serial: string }): string[] =>
   'CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
 ];
 
+const V2_COMMON = (t: { int: string; serial: string }): string[] => [
+  `CREATE TABLE suppressions (id ${t.serial}, kind TEXT NOT NULL, rule TEXT NOT NULL, subject TEXT NOT NULL,
+     finding_id TEXT NOT NULL, actor TEXT NOT NULL, created_ms ${t.int} NOT NULL)`,
+  'CREATE UNIQUE INDEX suppressions_what ON suppressions (kind, rule, subject)',
+];
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'records, findings, analyst state, tokens, audit',
     sql: V1_COMMON({ seq: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }),
   },
+  { version: 2, name: 'suppressions from false positives', sql: V2_COMMON({ int: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }) },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -47,6 +54,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'records, findings, analyst state, tokens, audit',
     sql: V1_COMMON({ seq: 'BIGSERIAL PRIMARY KEY', int: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY' }),
   },
+  { version: 2, name: 'suppressions from false positives', sql: V2_COMMON({ int: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY' }) },
 ];
 
 export const MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)';

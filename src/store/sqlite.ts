@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import type { SourceKind } from '../core/event.js';
 import type {
   AnalystState, AuditEntry, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
-  StoredRecord, TokenRow,
+  StoredRecord, Suppression, TokenRow,
 } from './port.js';
-import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, tokenOf, type FindingSqlRow } from './query.js';
+import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf, type FindingSqlRow, type SuppressionSqlRow } from './query.js';
 import { MIGRATIONS_TABLE, SQLITE_MIGRATIONS } from './schema.js';
 
 interface RecordSqlRow { seq: number; source: string; received_ms: number; text: string }
@@ -198,6 +198,20 @@ export class SqliteStore implements Store {
   async revokeToken(idOrName: string, nowMs: number): Promise<boolean> {
     const r = this.#stmt('UPDATE tokens SET revoked_ms = ? WHERE (id = ? OR name = ?) AND revoked_ms IS NULL').run(nowMs, idOrName, idOrName);
     return r.changes > 0;
+  }
+
+  async addSuppression(x: Omit<Suppression, 'id'>): Promise<void> {
+    this.#stmt('INSERT INTO suppressions (kind, rule, subject, finding_id, actor, created_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, rule, subject) DO NOTHING').run(
+      x.kind, x.rule, x.subject, x.findingId, x.actor, x.createdMs,
+    );
+  }
+
+  async listSuppressions(): Promise<Suppression[]> {
+    return (this.#stmt('SELECT id, kind, rule, subject, finding_id, actor, created_ms FROM suppressions ORDER BY id').all() as SuppressionSqlRow[]).map(suppressionOf);
+  }
+
+  async removeSuppression(id: number): Promise<boolean> {
+    return this.#stmt('DELETE FROM suppressions WHERE id = ?').run(id).changes > 0;
   }
 
   async audit(e: AuditEntry): Promise<void> {

@@ -96,7 +96,9 @@ for (const kind of STORE_KINDS) {
         const signals = (await json('GET', '/api/v1/signals?limit=10')).body['items'] as { id: string; rule: string; status: string }[];
         const sig = signals.find((s) => s.rule === 'Secret read');
         assert.ok(sig !== undefined);
-        assert.equal((await json('PATCH', `/api/v1/signals/${sig.id}`, { status: 'false-positive', assignee: 'ana' })).status, 200);
+        const marked = await json('PATCH', `/api/v1/signals/${sig.id}`, { status: 'false-positive', assignee: 'ana' });
+        assert.equal(marked.status, 200);
+        assert.deepEqual(marked.body['suppressed'], { rule: 'Secret read', subject: 'k8s-user:alice' });
         assert.equal((await json('POST', `/api/v1/signals/${sig.id}/notes`, { text: 'the backup job' })).status, 201);
         const one = await json('GET', `/api/v1/signals/${sig.id}`);
         assert.equal((one.body['signal'] as { status: string }).status, 'false-positive');
@@ -120,11 +122,26 @@ for (const kind of STORE_KINDS) {
         const tooMany = await json('GET', '/api/v1/attacks?limit=501');
         assert.equal(tooMany.status, 400, 'and the same schema refuses what it says is out of range');
 
+        // The false positive suppresses the rule for that user from now on, and only for them.
+        const firedBefore = (await ruleNames()).get('Secret read');
+        await ingest(auditGet('secrets'));
+        assert.equal((await ruleNames()).get('Secret read'), firedBefore, 'suppressed for alice');
+        const bob = JSON.parse(auditGet('secrets')) as { user: { username: string } };
+        bob.user.username = 'bob';
+        await ingest(JSON.stringify(bob));
+        assert.equal((await ruleNames()).get('Secret read'), (firedBefore ?? 0) + 1, 'not for bob');
+        const sup = (await json('GET', '/api/v1/suppressions')).body['items'] as { id: number; rule: string; subject: string }[];
+        assert.deepEqual(sup.map((x) => [x.rule, x.subject]), [['Secret read', 'k8s-user:alice']]);
+        assert.equal((await json('DELETE', `/api/v1/suppressions/${sup[0]?.id ?? 0}`)).status, 204);
+        await ingest(auditGet('secrets'));
+        assert.equal((await ruleNames()).get('Secret read'), (firedBefore ?? 0) + 2, 'lifted');
+
         // Metrics in Prometheus' text format.
         const metrics = await (await fetch(`${service.url}/metrics`, { headers: auth })).text();
-        assert.match(metrics, /^vigil_ingest_records_total\{source="k8saudit"\} 4$/m);
-        // Three: a reload applies new rules from then on; the replay only rebuilds state.
-        assert.match(metrics, /^vigil_signals_total 3$/m);
+        assert.match(metrics, /^vigil_ingest_records_total\{source="k8saudit"\} 7$/m);
+        // A reload applies new rules from then on (the replay only rebuilds state), and the
+        // suppressed record raised nothing: 1 + 1 + 1 + 2.
+        assert.match(metrics, /^vigil_signals_total 5$/m);
         assert.match(metrics, /^# TYPE vigil_detection_backlog gauge$/m);
       } finally {
         await svc.stop();

@@ -92,9 +92,9 @@ for (const adapter of ADAPTERS) {
 
     test('migrations apply once and report the schema version', (t) => withStore(t, async (s, reopen) => {
       const again = await s.migrate();
-      assert.equal(again, 1);
+      assert.equal(again, 2);
       const other = await reopen();
-      assert.equal(await other.migrate(), 1);
+      assert.equal(await other.migrate(), 2);
     }));
 
     test('records get increasing seqs, are read back in order and survive a reopen', (t) => withStore(t, async (s, reopen) => {
@@ -190,6 +190,17 @@ for (const adapter of ADAPTERS) {
       assert.equal(await s.tokenByHash('h1'), undefined);
       assert.equal(await s.revokeToken('t2', 11), true);
       assert.deepEqual((await s.listTokens()).map((r) => [r.id, r.revokedMs]), [['t1', 9], ['t2', 11]]);
+    }));
+
+    test('suppressions are kept once per (kind, rule, subject) and can be removed', (t) => withStore(t, async (s) => {
+      await s.addSuppression({ kind: 'signal', rule: 'Shell in container', subject: 'container:abc', findingId: 'sig-1', actor: 't1', createdMs: 5 });
+      await s.addSuppression({ kind: 'signal', rule: 'Shell in container', subject: 'container:abc', findingId: 'sig-2', actor: 't1', createdMs: 6 });
+      await s.addSuppression({ kind: 'attack', rule: 'Cryptojacking', subject: 'container:abc', findingId: 'atk-1', actor: 't2', createdMs: 7 });
+      const list = await s.listSuppressions();
+      assert.deepEqual(list.map((x) => [x.kind, x.rule, x.subject, x.findingId]), [['signal', 'Shell in container', 'container:abc', 'sig-1'], ['attack', 'Cryptojacking', 'container:abc', 'atk-1']]);
+      assert.equal(await s.removeSuppression(list[0]?.id ?? -1), true);
+      assert.equal(await s.removeSuppression(list[0]?.id ?? -1), false);
+      assert.equal((await s.listSuppressions()).length, 1);
     }));
 
     test('the audit log keeps actions newest first', (t) => withStore(t, async (s) => {

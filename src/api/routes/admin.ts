@@ -58,6 +58,17 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     };
   });
 
+  app.get('/api/v1/suppressions', { config: { role: 'viewer' } }, async () => ({
+    items: (await deps.store.listSuppressions()).map((x) => ({ id: x.id, kind: x.kind, rule: x.rule, subject: x.subject, finding_id: x.findingId, actor: x.actor, created_at: new Date(x.createdMs).toISOString() })),
+  }));
+
+  app.delete('/api/v1/suppressions/:id', { config: { role: 'analyst' }, schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } } }, async (req, reply) => {
+    const { id } = req.params as { id: number };
+    if (!(await deps.unsuppress(id))) return reply.code(404).send(problem('NOT_FOUND', `no suppression ${id}`));
+    await deps.store.audit({ timeMs: deps.clock.nowMs(), actor: req.caller?.tokenId ?? 'unknown', action: 'suppression.remove', target: `suppression:${id}` });
+    return reply.code(204).send();
+  });
+
   app.post('/api/v1/admin/reload', { config: { role: 'admin' } }, async (req, reply) => {
     const now = deps.clock.nowMs();
     const result = await deps.reload();

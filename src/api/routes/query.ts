@@ -96,10 +96,18 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const now = deps.clock.nowMs();
       const state = await deps.store.setState(kind, id, change, now);
       if (state === undefined) return notFound(reply, kind, id);
-      await deps.store.audit({ timeMs: now, actor: req.caller?.tokenId ?? 'unknown', action: `${kind}.state`, target: `${kind}:${id}`, detail: { ...change } });
       const f = await deps.store.getFinding(kind, id);
+      let suppressed: { rule: string; subject: string } | undefined;
+      if (change.status === 'false-positive' && f !== undefined) suppressed = await deps.falsePositive(kind, f, req.caller?.tokenId ?? 'unknown');
+      await deps.store.audit({
+        timeMs: now,
+        actor: req.caller?.tokenId ?? 'unknown',
+        action: `${kind}.state`,
+        target: `${kind}:${id}`,
+        detail: { ...change, ...(suppressed === undefined ? {} : { suppressed }) },
+      });
       if (f !== undefined) deps.hub.publish(kind, itemOf(f));
-      return { id, ...state };
+      return { id, ...state, ...(suppressed === undefined ? {} : { suppressed }) };
     });
 
     app.post(`/api/v1/${path}/:id/notes`, { config: { role: 'analyst' }, schema: { params: ID_PARAMS, body: NOTE_BODY } }, async (req, reply) => {
