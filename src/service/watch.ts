@@ -169,6 +169,10 @@ export class Watcher {
         moved.delete(f.id);
         this.#retired.delete(f.id);
         state = { ...known };
+        // Kept under the new name at once: it may hold nothing new to store it with, and after
+        // a restart it must not look like a new file.
+        await this.#store.setValue(`watch:${f.path}`, JSON.stringify(state));
+        this.#states.set(f.path, state);
       }
     }
     if (kind === 'document') return this.#takeDocument(f, state);
