@@ -98,7 +98,9 @@ export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): P
 async function authenticate(deps: ApiDeps, req: FastifyRequest): Promise<Caller | undefined> {
   const header = req.headers.authorization;
   const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  const token = m?.[1];
+  // Falco's http_output cannot send headers: ingestion also takes `?token=` (kept out of logs).
+  const fromQuery = header === undefined && req.url.startsWith('/api/v1/ingest/') ? new URL(req.url, 'http://x').searchParams.get('token') : null;
+  const token = m?.[1] ?? fromQuery ?? undefined;
   if (token === undefined || token.length > 200) return undefined;
   const row = await deps.store.tokenByHash(hashToken(token));
   return row === undefined ? undefined : { tokenId: row.id, name: row.name, role: row.role };

@@ -104,6 +104,12 @@ for (const kind of STORE_KINDS) {
         const execIds = (stored.body['items'] as { record: { process_exec: { process: { exec_id: string } } } }[]).map((i) => i.record.process_exec.process.exec_id);
         assert.deepEqual(execIds, ['bm9kZToxOjEyMzQ1', 'bm9kZToxOjEyMzQ2', 'bm9kZToxOjEyMzQ3']);
 
+        // Falco's http_output sends no headers: ingestion takes the token in the URL, nothing else does.
+        const viaQuery = await fetch(`${service.url}/api/v1/ingest/tetragon?token=${token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: TETRAGON_EXEC(8) });
+        assert.equal(viaQuery.status, 202);
+        assert.equal((await fetch(`${service.url}/api/v1/attacks?token=${token}`)).status, 401, 'no token in query strings elsewhere');
+        assert.equal((await fetch(`${service.url}/api/v1/stream?token=${token}`)).status, 401);
+
         // Roles: a viewer cannot ingest, an ingest token cannot read, a viewer cannot change state.
         const made = async (role: string): Promise<string> => {
           const res = await call('POST', '/api/v1/tokens', { body: JSON.stringify({ name: `t-${role}`, role }), headers: { 'Content-Type': 'application/json' } });
