@@ -11,6 +11,7 @@ import { builtinDecoders } from '../sources/index.js';
 import type { BodyRecord, RecordProblem } from '../transports/body.js';
 import type { NewRecord, Store } from '../store/port.js';
 import { INGEST_SOURCES } from './detection.js';
+import { Histogram } from './histogram.js';
 import type { Processor } from './processor.js';
 
 export interface IngestResult {
@@ -35,6 +36,8 @@ export class Ingestor {
   readonly #maxBacklog: number;
   readonly #validators: ReadonlyMap<SourceKind, RecordDecoder>;
   readonly counts = { accepted: 0, rejected: 0, requests: 0, bySource: new Map<string, number>() };
+  /** From a request's records in hand to their durable storage (what the client waits for). */
+  readonly ackSeconds = new Histogram();
   /** Appends waiting for the next group commit. */
   #pending: { records: readonly NewRecord[]; values: Readonly<Record<string, string>> | undefined; resolve: (seqs: number[]) => void; reject: (err: unknown) => void }[] = [];
   /** Detects the source of each record, for inputs that mix them (watched folders). */
@@ -88,6 +91,7 @@ export class Ingestor {
     if (this.#processor.backlog > this.#maxBacklog) {
       throw new OverloadError(`detection is ${this.#processor.backlog} records behind; try again shortly`, 2);
     }
+    const t0 = performance.now();
     const validator = source === 'auto' ? this.#detector : this.#validators.get(source);
     if (validator === undefined) throw new Error(`no decoder for ${source}`);
     const errors: RecordProblem[] = [...problems];
@@ -116,6 +120,7 @@ export class Ingestor {
     }
     if (keep.length > 0 || values !== undefined) await this.#append(keep, values);
     errors.sort((a, b) => a.index - b.index);
+    this.ackSeconds.observe((performance.now() - t0) / 1000);
     this.counts.requests++;
     this.counts.accepted += keep.length;
     this.counts.rejected += errors.length;

@@ -11,6 +11,7 @@ import type { Attack, Threat } from '../core/threat.js';
 import { attackOut, signalOut, threatOut } from '../core/wire.js';
 import type { FindingRow, Store } from '../store/port.js';
 import type { LiveDetection } from './detection.js';
+import { Histogram } from './histogram.js';
 import type { Hub } from './hub.js';
 
 export const PROCESSED_KEY = 'processed_seq';
@@ -55,6 +56,8 @@ export class Processor {
   /** Ids of the threats and attacks counted so far (they are few: tens per day). */
   readonly #reported = new Set<string>();
   readonly counts: ProcessorCounts = { records: 0, events: 0, rejected: 0, signals: 0, threats: 0, attacks: 0, attacksByIntent: new Map() };
+  /** From a record's arrival to its findings stored (the last record of each batch). */
+  readonly lagSeconds = new Histogram();
   /** Milliseconds the last batch took, for metrics. */
   lastBatchMs = 0;
 
@@ -186,7 +189,10 @@ export class Processor {
         // A record that breaks detection must not stop the service: it is logged and skipped.
         this.#log.error({ from: records[0]?.seq, to: last.seq, err: String(err) }, 'detection failed on a batch; skipped');
       }
-      if (!replay) await this.#store.putFindings(rows, { [PROCESSED_KEY]: String(last.seq) });
+      if (!replay) {
+        await this.#store.putFindings(rows, { [PROCESSED_KEY]: String(last.seq) });
+        this.lagSeconds.observe(Math.max(0, Date.now() - last.receivedMs) / 1000);
+      }
       this.#readSeq = last.seq;
       if (last.seq > this.#appendedSeq) this.#appendedSeq = last.seq;
       this.counts.records += records.length;

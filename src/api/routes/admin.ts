@@ -98,6 +98,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     metric('vigil_detection_backlog', 'gauge', 'Stored records waiting for detection.', [['', deps.processor.backlog]]);
     metric('vigil_detection_batch_seconds', 'gauge', 'Time the last detection batch took.', [['', deps.processor.lastBatchMs / 1000]]);
     metric('vigil_stream_clients', 'gauge', 'Connected live-stream clients.', [['', deps.hub.subscribers]]);
+    lines.push(...deps.ingestor.ackSeconds.lines('vigil_ingest_ack_seconds', 'Time to store a request\'s records durably (what an acknowledgement waits for).'));
+    lines.push(...deps.processor.lagSeconds.lines('vigil_detection_lag_seconds', 'Time from a record\'s arrival to its findings being stored.'));
     metric('vigil_records_stored', 'gauge', 'Records in the store (within the retention).', [['', await deps.store.countRecords()]]);
     for (const [name, value] of Object.entries(deps.stats())) metric(`vigil_${name}`, 'gauge', `State size: ${name.replace(/_/g, ' ')}.`, [['', value]]);
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
