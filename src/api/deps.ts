@@ -1,6 +1,4 @@
 import type { Clock } from '../core/time.js';
-import type { SourceKind } from '../core/event.js';
-import type { RecordDecoder } from '../pipeline/record-decoder.js';
 import type { Hub } from '../service/hub.js';
 import type { Ingestor } from '../service/ingest.js';
 import type { Processor } from '../service/processor.js';
@@ -15,8 +13,6 @@ export interface ApiDeps {
   readonly hub: Hub;
   readonly clock: Clock;
   readonly limits: BodyLimits;
-  /** Stateless decoders that read stored records back for stories. */
-  readonly storyDecoders: ReadonlyMap<SourceKind, RecordDecoder>;
   /** Facts for `/metrics` beyond the processor's counts. */
   readonly stats: () => Record<string, number>;
   readonly ready: () => boolean;

@@ -16,7 +16,8 @@ import { createRuleSources, SOURCE_BINDINGS } from '../rules/sources.js';
 import { builtinDecoders } from '../sources/index.js';
 import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
 import type { Baseliner } from '../baseline/baseliner.js';
-import type { StoredRecord, Suppression } from '../store/port.js';
+import type { EdgeRow, EntityRow, StoredRecord, Suppression } from '../store/port.js';
+import type { VigilEvent } from '../core/event.js';
 import { loadBaseline, loadDetector, loadIntel, type ProblemSink } from './load.js';
 import { Stages } from './stages.js';
 
@@ -59,6 +60,9 @@ export interface BatchResult {
   /** Threats and attacks that are new or changed, by id (the latest version). */
   readonly outputs: Map<string, Threat | Attack>;
   readonly errors: RecordError[];
+  /** The entities and relations of the events that raised signals (the evidence), merged by key. */
+  readonly entities: Map<string, EntityRow>;
+  readonly edges: Map<string, EdgeRow>;
 }
 
 export class LiveDetection {
@@ -129,7 +133,7 @@ export class LiveDetection {
 
   /** Runs stored records, in log order, through every stage. */
   process(records: readonly StoredRecord[]): BatchResult {
-    const result: BatchResult = { events: 0, rejected: 0, signals: [], outputs: new Map(), errors: [] };
+    const result: BatchResult = { events: 0, rejected: 0, signals: [], outputs: new Map(), errors: [], entities: new Map(), edges: new Map() };
     this.#changed = result.outputs;
     const out: Decoded[] = [];
     for (const r of records) {
@@ -140,7 +144,9 @@ export class LiveDetection {
       for (const d of out) {
         if (d.type === 'event') {
           result.events++;
+          const before = result.signals.length;
           this.#stages.process(d.event, result.signals);
+          if (result.signals.length > before) addEvidence(d.event, result);
         } else if (d.type === 'error') {
           // Records were validated before they were stored; one failing now is a bug worth seeing.
           result.rejected++;
@@ -197,4 +203,23 @@ export function subjectOf(entities: readonly { readonly type: string; readonly i
 
 function signalSubject(s: Signal): string {
   return subjectOf(s.entities);
+}
+
+/** Adds an evidence event's entities and relations to the batch, merged by key over event time. */
+function addEvidence(event: VigilEvent, into: BatchResult): void {
+  const t = Math.floor(event.timeMs);
+  for (const e of event.entities) {
+    const key = `${e.type}:${e.id}`;
+    const had = into.entities.get(key);
+    into.entities.set(key, had === undefined
+      ? { key, type: e.type, id: e.id, name: e.name, firstMs: t, lastMs: t }
+      : { ...had, firstMs: Math.min(had.firstMs, t), lastMs: Math.max(had.lastMs, t) });
+  }
+  for (const r of event.relations) {
+    const key = `${r.from}|${r.kind}|${r.to}`;
+    const had = into.edges.get(key);
+    into.edges.set(key, had === undefined
+      ? { src: r.from, kind: r.kind, dst: r.to, firstMs: t, lastMs: t }
+      : { ...had, firstMs: Math.min(had.firstMs, t), lastMs: Math.max(had.lastMs, t) });
+  }
 }

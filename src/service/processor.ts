@@ -9,7 +9,7 @@
 import type { Signal } from '../core/signal.js';
 import type { Attack, Threat } from '../core/threat.js';
 import { attackOut, signalOut, threatOut } from '../core/wire.js';
-import type { FindingRow, Store } from '../store/port.js';
+import type { EvidenceGraph, FindingRow, Store } from '../store/port.js';
 import type { LiveDetection } from './detection.js';
 import { Histogram } from './histogram.js';
 import type { Hub } from './hub.js';
@@ -173,6 +173,7 @@ export class Processor {
       const t0 = performance.now();
       const replay = last.seq <= this.#replayUntil;
       let rows: FindingRow[] = [];
+      let graph: EvidenceGraph | undefined;
       const announce: [kind: 'signal' | 'threat' | 'attack', doc: Record<string, unknown>][] = [];
       try {
         const r = this.#detection.process(records);
@@ -182,6 +183,7 @@ export class Processor {
         if (!replay) {
           const outputs = [...r.outputs.values()].filter((o) => !this.#detection.suppressedOutput(o));
           rows = [...r.signals.map(signalRow), ...outputs.map(outputRow)];
+          graph = { evidence: evidenceOf(r.signals), entities: [...r.entities.values()], edges: [...r.edges.values()] };
           for (const row of rows) announce.push([row.kind, row.doc]);
           this.#count(r.signals, r.outputs);
         }
@@ -190,7 +192,7 @@ export class Processor {
         this.#log.error({ from: records[0]?.seq, to: last.seq, err: String(err) }, 'detection failed on a batch; skipped');
       }
       if (!replay) {
-        await this.#store.putFindings(rows, { [PROCESSED_KEY]: String(last.seq) });
+        await this.#store.putFindings(rows, { [PROCESSED_KEY]: String(last.seq) }, graph);
         this.lagSeconds.observe(Math.max(0, Date.now() - last.receivedMs) / 1000);
       }
       this.#readSeq = last.seq;
@@ -217,6 +219,13 @@ export class Processor {
       }
     }
   }
+}
+
+/** The stored records the signals were raised on (`input.path` `ingest/…`, `line` its seq). */
+function evidenceOf(signals: readonly Signal[]): number[] {
+  const seqs = new Set<number>();
+  for (const s of signals) if (s.input.path.startsWith('ingest/')) seqs.add(s.input.line);
+  return [...seqs];
 }
 
 function signalRow(s: Signal): FindingRow {

@@ -13,7 +13,6 @@ import { LiveDetection, subjectOf, type DetectionOptions } from './detection.js'
 import { Hub } from './hub.js';
 import { Ingestor } from './ingest.js';
 import { Processor } from './processor.js';
-import { storyDecoders } from './story.js';
 import { ensureAdminToken } from './tokens.js';
 import { Watcher } from './watch.js';
 
@@ -116,7 +115,6 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       hub,
       clock,
       limits: config.limits ?? DEFAULT_BODY_LIMITS,
-      storyDecoders: storyDecoders(),
       stats: () => {
         const c = detection.correlationStats;
         return { correlation_keys: c.keys, correlation_held_inputs: c.held, identity_graph_entities: c.graph, process_tree_entries: detection.processTreeSize };

@@ -1,18 +1,12 @@
 /**
  * An attack's story (contracts.md `GET /api/v1/attacks/{id}`): the attack, its threats (and the
  * threats they were built on), its signals, an entity graph and a timeline. The graph's links
- * are the relations the evidence records themselves state (process runs-in container, pod
- * on node...), read back from the stored records, plus which finding names which entity.
+ * are the relations the evidence records themselves stated (process runs-in container, pod on
+ * node...), stored with the findings so they outlive the records, plus which threat names which
+ * entity.
  */
 
-import type { Entity, Relation } from '../core/entity.js';
-import type { VigilEvent } from '../core/event.js';
-import { systemClock } from '../core/time.js';
-import { createRecordDecoder, type Decoded, type RecordDecoder } from '../pipeline/record-decoder.js';
-import { builtinDecoders } from '../sources/index.js';
-import type { SourceKind } from '../core/event.js';
 import type { AnalystState, Note, Store, StoredFinding } from '../store/port.js';
-import { INGEST_SOURCES } from './detection.js';
 
 export interface GraphNode {
   readonly id: string;
@@ -46,14 +40,11 @@ export interface Story {
   readonly timeline: TimelineItem[];
 }
 
-/** How many evidence records a story reads back for their relations. */
-const MAX_EVIDENCE_READ = 500;
+/** A story's graph stays readable: at most this many nodes, from this many stored edges. */
+const MAX_NODES = 500;
+const MAX_EDGES_READ = 5000;
 
-export function storyDecoders(): Map<SourceKind, RecordDecoder> {
-  return new Map(INGEST_SOURCES.map((s) => [s, createRecordDecoder({ decoders: builtinDecoders, format: s, clock: systemClock, withState: false })]));
-}
-
-export async function buildStory(store: Store, attack: StoredFinding, decoders: ReadonlyMap<SourceKind, RecordDecoder>): Promise<Story> {
+export async function buildStory(store: Store, attack: StoredFinding): Promise<Story> {
   const doc = attack.doc;
   const threatIds = new Set(strings(doc['threats']));
   const threats: StoredFinding[] = [];
@@ -94,19 +85,14 @@ export async function buildStory(store: Store, attack: StoredFinding, decoders: 
   }
   for (const e of entitiesOf(doc)) entityNode(e);
 
-  let read = 0;
-  for (const s of signals) {
-    const input = s.doc['input'] as { path?: unknown; line?: unknown } | undefined;
-    if (read >= MAX_EVIDENCE_READ || input === undefined || typeof input.line !== 'number' || typeof input.path !== 'string') continue;
-    const source = input.path.startsWith('ingest/') ? (input.path.slice(7) as SourceKind) : undefined;
-    const decoder = source === undefined ? undefined : decoders.get(source);
-    if (decoder === undefined) continue;
-    const record = await store.getRecord(input.line);
-    if (record === undefined) continue;
-    read++;
-    const out: Decoded[] = [];
-    decoder.decodeText(record.text, { path: input.path, line: input.line }, out);
-    for (const d of out) if (d.type === 'event') addRelations(d.event, entityNode, edge);
+  // The entities the signals name, then the relations the evidence stated among all of them.
+  for (const sig of signals) {
+    if (nodes.size >= MAX_NODES) break;
+    for (const e of entitiesOf(sig.doc)) if (nodes.size < MAX_NODES) entityNode(e);
+  }
+  const keys = [...nodes.values()].filter((n) => n.kind === 'entity').map((n) => n.id);
+  for (const e of await store.edgesOf(keys, MAX_EDGES_READ)) {
+    if (nodes.has(e.src) && nodes.has(e.dst)) edge(e.src, e.dst, e.kind);
   }
 
   const timeline: TimelineItem[] = [
@@ -124,16 +110,6 @@ export async function buildStory(store: Store, attack: StoredFinding, decoders: 
     graph: { nodes: [...nodes.values()], edges: [...edges.values()] },
     timeline,
   };
-}
-
-function addRelations(event: VigilEvent, node: (e: Entity) => string, edge: (a: string, b: string, r: string) => void): void {
-  const byKey = new Map<string, Entity>();
-  for (const e of event.entities) byKey.set(`${e.type}:${e.id}`, e);
-  for (const r of event.relations as readonly Relation[]) {
-    const from = byKey.get(r.from);
-    const to = byKey.get(r.to);
-    if (from !== undefined && to !== undefined) edge(node(from), node(to), r.kind);
-  }
 }
 
 function strings(v: unknown): string[] {

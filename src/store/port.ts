@@ -116,6 +116,42 @@ export interface Suppression {
   readonly createdMs: number;
 }
 
+/** An entity the evidence named, with when it was first and last seen (event time). */
+export interface EntityRow {
+  /** `type:id`. */
+  readonly key: string;
+  readonly type: string;
+  readonly id: string;
+  readonly name: string;
+  readonly firstMs: number;
+  readonly lastMs: number;
+}
+
+/** A relation the evidence stated between two entities (`process runs-in container`). */
+export interface EdgeRow {
+  readonly src: string;
+  readonly kind: string;
+  readonly dst: string;
+  readonly firstMs: number;
+  readonly lastMs: number;
+}
+
+/** What a batch of findings rests on: its evidence records (kept past the retention) and their entity graph. */
+export interface EvidenceGraph {
+  readonly evidence: readonly number[];
+  readonly entities: readonly EntityRow[];
+  readonly edges: readonly EdgeRow[];
+}
+
+export interface EntityQuery {
+  readonly type?: string;
+  /** A part of the id or name. */
+  readonly q?: string;
+  /** Most recently seen first; the cursor is the last row of the previous page. */
+  readonly after?: { readonly lastMs: number; readonly key: string };
+  readonly limit: number;
+}
+
 export interface Store {
   /** `sqlite` or `postgres`, for logs and metrics. */
   readonly dialect: 'sqlite' | 'postgres';
@@ -133,18 +169,26 @@ export interface Store {
   readRecords(afterSeq: number, limit: number): Promise<StoredRecord[]>;
   getRecord(seq: number): Promise<StoredRecord | undefined>;
   countRecords(): Promise<number>;
-  /** Drops records received before `beforeMs` that are at or below `upToSeq` (already processed). */
+  /**
+   * Drops records received before `beforeMs` that are at or below `upToSeq` (already processed)
+   * and that no signal rests on (evidence is kept as long as the findings).
+   */
   pruneRecords(beforeMs: number, upToSeq: number): Promise<number>;
 
   /**
    * Upserts findings and sets named values in one transaction (so a checkpoint and the outputs
    * it covers land together). Analyst state is kept across upserts.
    */
-  putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>): Promise<void>;
+  putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>, graph?: EvidenceGraph): Promise<void>;
   getFinding(kind: FindingKind, id: string): Promise<StoredFinding | undefined>;
   getFindings(kind: FindingKind, ids: readonly string[]): Promise<StoredFinding[]>;
   listFindings(q: FindingQuery): Promise<StoredFinding[]>;
   countFindings(kind: FindingKind): Promise<number>;
+
+  getEntity(key: string): Promise<EntityRow | undefined>;
+  listEntities(q: EntityQuery): Promise<EntityRow[]>;
+  /** Edges touching any of the keys (at most `limit`). */
+  edgesOf(keys: readonly string[], limit: number): Promise<EdgeRow[]>;
 
   setState(kind: FindingKind, id: string, change: { status?: Status; assignee?: string | null }, nowMs: number): Promise<AnalystState | undefined>;
   addNote(kind: FindingKind, id: string, author: string, text: string, nowMs: number): Promise<Note>;

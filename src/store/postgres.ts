@@ -7,10 +7,13 @@
 import pg from 'pg';
 import type { SourceKind } from '../core/event.js';
 import type {
-  AnalystState, AuditEntry, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
+  AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, EvidenceGraph, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
   StoredRecord, Suppression, TokenRow,
 } from './port.js';
-import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf, type FindingSqlRow, type SuppressionSqlRow } from './query.js';
+import {
+  auditOf, buildEntityQuery, buildListQuery, edgeOf, entityIdOf, entityOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf,
+  type EdgeSqlRow, type EntitySqlRow, type FindingSqlRow, type SuppressionSqlRow,
+} from './query.js';
 import { MIGRATIONS_TABLE, POSTGRES_MIGRATIONS } from './schema.js';
 
 interface RecordSqlRow { seq: string; source: string; received_ms: string; text: string }
@@ -121,10 +124,10 @@ export class PostgresStore implements Store {
   }
 
   async pruneRecords(beforeMs: number, upToSeq: number): Promise<number> {
-    return (await this.#pool.query('DELETE FROM records WHERE received_ms < $1 AND seq <= $2', [beforeMs, upToSeq])).rowCount ?? 0;
+    return (await this.#pool.query('DELETE FROM records WHERE received_ms < $1 AND seq <= $2 AND evidence = 0', [beforeMs, upToSeq])).rowCount ?? 0;
   }
 
-  async putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>): Promise<void> {
+  async putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>, graph?: EvidenceGraph): Promise<void> {
     await this.#tx(async (c) => {
       for (const r of rows) {
         await c.query(
@@ -140,7 +143,25 @@ export class PostgresStore implements Store {
       for (const [k, v] of Object.entries(values ?? {})) {
         await c.query('INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
       }
+      if (graph !== undefined) await putGraph(c, graph);
     });
+  }
+
+  async getEntity(key: string): Promise<EntityRow | undefined> {
+    const rows = await this.#q<EntitySqlRow & pg.QueryResultRow>('SELECT key, type, id, name, first_ms, last_ms FROM entities WHERE key = $1', [key]);
+    return rows[0] === undefined ? undefined : entityOf(rows[0]);
+  }
+
+  async listEntities(q: EntityQuery): Promise<EntityRow[]> {
+    const { sql, params } = buildEntityQuery(q, (n) => `$${n}`, 'ILIKE');
+    return (await this.#q<EntitySqlRow & pg.QueryResultRow>(sql, params)).map(entityOf);
+  }
+
+  async edgesOf(keys: readonly string[], limit: number): Promise<EdgeRow[]> {
+    if (keys.length === 0) return [];
+    return (await this.#q<EdgeSqlRow & pg.QueryResultRow>(
+      'SELECT src, kind, dst, first_ms, last_ms FROM entity_edges WHERE src = ANY($1) OR dst = ANY($1) LIMIT $2', [[...keys], limit],
+    )).map(edgeOf);
   }
 
   async getFinding(kind: FindingKind, id: string): Promise<StoredFinding | undefined> {
@@ -249,6 +270,39 @@ export class PostgresStore implements Store {
   /** Drops the store's own schema (tests). */
   async dropSchema(): Promise<void> {
     if (this.#schema !== undefined) await this.#pool.query(`DROP SCHEMA IF EXISTS ${this.#schema} CASCADE`);
+  }
+}
+
+/** Marks evidence and upserts the entity graph, one multi-row statement per table. */
+async function putGraph(c: pg.PoolClient, graph: EvidenceGraph): Promise<void> {
+  if (graph.evidence.length > 0) await c.query('UPDATE records SET evidence = 1 WHERE seq = ANY($1) AND evidence = 0', [[...graph.evidence]]);
+  for (let i = 0; i < graph.entities.length; i += 500) {
+    const slice = graph.entities.slice(i, i + 500);
+    const params: unknown[] = [];
+    const values = slice.map((e) => {
+      params.push(e.key, e.type, e.id, e.name, e.firstMs, e.lastMs);
+      const b = params.length - 6;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6})`;
+    });
+    await c.query(
+      `INSERT INTO entities (key, type, id, name, first_ms, last_ms) VALUES ${values.join(', ')}
+       ON CONFLICT (key) DO UPDATE SET name = excluded.name, first_ms = LEAST(entities.first_ms, excluded.first_ms), last_ms = GREATEST(entities.last_ms, excluded.last_ms)`,
+      params,
+    );
+  }
+  for (let i = 0; i < graph.edges.length; i += 500) {
+    const slice = graph.edges.slice(i, i + 500);
+    const params: unknown[] = [];
+    const values = slice.map((e) => {
+      params.push(e.src, e.kind, e.dst, e.firstMs, e.lastMs);
+      const b = params.length - 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5})`;
+    });
+    await c.query(
+      `INSERT INTO entity_edges (src, kind, dst, first_ms, last_ms) VALUES ${values.join(', ')}
+       ON CONFLICT (src, kind, dst) DO UPDATE SET first_ms = LEAST(entity_edges.first_ms, excluded.first_ms), last_ms = GREATEST(entity_edges.last_ms, excluded.last_ms)`,
+      params,
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  */
 
 import { ENTITY_TYPES } from '../core/entity.js';
-import type { AnalystState, AuditEntry, FindingKind, FindingQuery, Role, Status, StoredFinding, Suppression, TokenRow } from './port.js';
+import type { AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, FindingKind, FindingQuery, Role, Status, StoredFinding, Suppression, TokenRow } from './port.js';
 
 export interface Built {
   readonly sql: string;
@@ -108,4 +108,35 @@ export interface SuppressionSqlRow {
 
 export function suppressionOf(r: SuppressionSqlRow): Suppression {
   return { id: Number(r.id), kind: r.kind as FindingKind, rule: r.rule, subject: r.subject, findingId: r.finding_id, actor: r.actor, createdMs: Number(r.created_ms) };
+}
+
+export interface EntitySqlRow { key: string; type: string; id: string; name: string; first_ms: number | string; last_ms: number | string }
+export interface EdgeSqlRow { src: string; kind: string; dst: string; first_ms: number | string; last_ms: number | string }
+
+export function entityOf(r: EntitySqlRow): EntityRow {
+  return { key: r.key, type: r.type, id: r.id, name: r.name, firstMs: Number(r.first_ms), lastMs: Number(r.last_ms) };
+}
+
+export function edgeOf(r: EdgeSqlRow): EdgeRow {
+  return { src: r.src, kind: r.kind, dst: r.dst, firstMs: Number(r.first_ms), lastMs: Number(r.last_ms) };
+}
+
+/** The entity list query: by type, by a part of the id or name, most recently seen first. */
+export function buildEntityQuery(q: EntityQuery, ph: (n: number) => string, like: 'LIKE' | 'ILIKE'): Built {
+  const params: unknown[] = [];
+  const p = (v: unknown): string => {
+    params.push(v);
+    return ph(params.length);
+  };
+  const where: string[] = [];
+  if (q.type !== undefined) where.push(`type = ${p(q.type)}`);
+  if (q.q !== undefined && q.q !== '') {
+    const pattern = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(`(id ${like} ${p(pattern)} ESCAPE '\\' OR name ${like} ${p(pattern)} ESCAPE '\\')`);
+  }
+  if (q.after !== undefined) where.push(`(last_ms < ${p(q.after.lastMs)} OR (last_ms = ${p(q.after.lastMs)} AND key < ${p(q.after.key)}))`);
+  return {
+    sql: `SELECT key, type, id, name, first_ms, last_ms FROM entities${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY last_ms DESC, key DESC LIMIT ${p(q.limit)}`,
+    params,
+  };
 }

@@ -39,6 +39,16 @@ const V2_COMMON = (t: { int: string; serial: string }): string[] => [
   'CREATE UNIQUE INDEX suppressions_what ON suppressions (kind, rule, subject)',
 ];
 
+const V3_COMMON = (t: { int: string }): string[] => [
+  'ALTER TABLE records ADD COLUMN evidence INTEGER NOT NULL DEFAULT 0',
+  `CREATE TABLE entities (key TEXT PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL,
+     first_ms ${t.int} NOT NULL, last_ms ${t.int} NOT NULL)`,
+  'CREATE INDEX entities_type ON entities (type, last_ms)',
+  `CREATE TABLE entity_edges (src TEXT NOT NULL, kind TEXT NOT NULL, dst TEXT NOT NULL,
+     first_ms ${t.int} NOT NULL, last_ms ${t.int} NOT NULL, PRIMARY KEY (src, kind, dst))`,
+  'CREATE INDEX entity_edges_dst ON entity_edges (dst)',
+];
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -46,6 +56,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     sql: V1_COMMON({ seq: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }),
   },
   { version: 2, name: 'suppressions from false positives', sql: V2_COMMON({ int: 'INTEGER', serial: 'INTEGER PRIMARY KEY AUTOINCREMENT' }) },
+  { version: 3, name: 'evidence kept past the retention; entities and their edges', sql: V3_COMMON({ int: 'INTEGER' }) },
 ];
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -55,6 +66,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     sql: V1_COMMON({ seq: 'BIGSERIAL PRIMARY KEY', int: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY' }),
   },
   { version: 2, name: 'suppressions from false positives', sql: V2_COMMON({ int: 'BIGINT', serial: 'BIGSERIAL PRIMARY KEY' }) },
+  { version: 3, name: 'evidence kept past the retention; entities and their edges', sql: V3_COMMON({ int: 'BIGINT' }) },
 ];
 
 export const MIGRATIONS_TABLE = 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms BIGINT NOT NULL)';

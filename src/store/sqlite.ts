@@ -10,10 +10,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceKind } from '../core/event.js';
 import type {
-  AnalystState, AuditEntry, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
+  AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, EvidenceGraph, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
   StoredRecord, Suppression, TokenRow,
 } from './port.js';
-import { auditOf, buildListQuery, entityIdOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf, type FindingSqlRow, type SuppressionSqlRow } from './query.js';
+import {
+  auditOf, buildEntityQuery, buildListQuery, edgeOf, entityIdOf, entityOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf,
+  type EdgeSqlRow, type EntitySqlRow, type FindingSqlRow, type SuppressionSqlRow,
+} from './query.js';
 import { MIGRATIONS_TABLE, SQLITE_MIGRATIONS } from './schema.js';
 
 interface RecordSqlRow { seq: number; source: string; received_ms: number; text: string }
@@ -102,10 +105,10 @@ export class SqliteStore implements Store {
   }
 
   async pruneRecords(beforeMs: number, upToSeq: number): Promise<number> {
-    return this.#stmt('DELETE FROM records WHERE received_ms < ? AND seq <= ?').run(beforeMs, upToSeq).changes;
+    return this.#stmt('DELETE FROM records WHERE received_ms < ? AND seq <= ? AND evidence = 0').run(beforeMs, upToSeq).changes;
   }
 
-  async putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>): Promise<void> {
+  async putFindings(rows: readonly FindingRow[], values?: Readonly<Record<string, string>>, graph?: EvidenceGraph): Promise<void> {
     const db = this.#db;
     const upsert = this.#stmt(
       `INSERT INTO findings (kind, id, time_ms, severity, intent, doc) VALUES (?, ?, ?, ?, ?, ?)
@@ -120,7 +123,40 @@ export class SqliteStore implements Store {
         for (const e of r.entities) link.run(r.kind, r.id, e, entityIdOf(e));
       }
       for (const [k, v] of Object.entries(values ?? {})) set.run(k, v);
+      if (graph !== undefined) this.#putGraph(graph);
     })();
+  }
+
+  #putGraph(graph: EvidenceGraph): void {
+    const mark = this.#stmt('UPDATE records SET evidence = 1 WHERE seq = ? AND evidence = 0');
+    for (const seq of graph.evidence) mark.run(seq);
+    const entity = this.#stmt(
+      `INSERT INTO entities (key, type, id, name, first_ms, last_ms) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET name = excluded.name, first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)`,
+    );
+    for (const e of graph.entities) entity.run(e.key, e.type, e.id, e.name, e.firstMs, e.lastMs);
+    const edge = this.#stmt(
+      `INSERT INTO entity_edges (src, kind, dst, first_ms, last_ms) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (src, kind, dst) DO UPDATE SET first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)`,
+    );
+    for (const e of graph.edges) edge.run(e.src, e.kind, e.dst, e.firstMs, e.lastMs);
+  }
+
+  async getEntity(key: string): Promise<EntityRow | undefined> {
+    const row = this.#stmt('SELECT key, type, id, name, first_ms, last_ms FROM entities WHERE key = ?').get(key) as EntitySqlRow | undefined;
+    return row === undefined ? undefined : entityOf(row);
+  }
+
+  async listEntities(q: EntityQuery): Promise<EntityRow[]> {
+    const { sql, params } = buildEntityQuery(q, () => '?', 'LIKE');
+    return (this.#db.prepare(sql).all(...params) as EntitySqlRow[]).map(entityOf);
+  }
+
+  async edgesOf(keys: readonly string[], limit: number): Promise<EdgeRow[]> {
+    if (keys.length === 0) return [];
+    const list = keys.map(() => '?').join(', ');
+    const rows = this.#db.prepare(`SELECT src, kind, dst, first_ms, last_ms FROM entity_edges WHERE src IN (${list}) OR dst IN (${list}) LIMIT ?`).all(...keys, ...keys, limit) as EdgeSqlRow[];
+    return rows.map(edgeOf);
   }
 
   async getFinding(kind: FindingKind, id: string): Promise<StoredFinding | undefined> {

@@ -74,16 +74,23 @@ for (const kind of STORE_KINDS) {
         await svc.stop({ keep: true });
       }
 
-      // Eight days on, the default 7-day retention deletes the processed records at start.
+      // Eight days on, the default 7-day retention deletes the processed records at start, but
+      // not the evidence: the records the signals rest on stay with the findings.
       clock.advance(8 * 24 * 3600_000);
       svc = await startTestService(t, kind, { clock }, svc.where);
       assert.ok(svc !== undefined);
       try {
-        const metrics = await (await fetch(`${svc.service.url}/metrics`, { headers: { Authorization: `Bearer ${svc.token}` } })).text();
-        assert.match(metrics, /^vigil_records_stored 0$/m);
+        const auth = { headers: { Authorization: `Bearer ${svc.token}` } };
+        const metrics = await (await fetch(`${svc.service.url}/metrics`, auth)).text();
+        const stored = Number(/^vigil_records_stored (\d+)$/m.exec(metrics)?.[1]);
+        const signals = ((await (await fetch(`${svc.service.url}/api/v1/signals?limit=500`, auth)).json()) as { items: { input: { line: number } }[] }).items;
+        const evidence = new Set(signals.map((x) => x.input.line));
+        assert.equal(stored, evidence.size, 'exactly the evidence records are left');
+        assert.ok(stored < requests.reduce((n, r) => n + r.records, 0));
+        for (const seq of evidence) assert.equal((await fetch(`${svc.service.url}/api/v1/records/${seq}`, auth)).status, 200);
         assert.deepEqual((await attacksOf(svc.service.url, svc.token)).map((a) => a.id), [attack.id], 'findings are kept');
-        const story = await fetch(`${svc.service.url}/api/v1/attacks/${attack.id}`, { headers: { Authorization: `Bearer ${svc.token}` } });
-        assert.equal(story.status, 200, 'the story still opens without its raw records');
+        const story = (await (await fetch(`${svc.service.url}/api/v1/attacks/${attack.id}`, auth)).json()) as { graph: { edges: { relation: string }[] } };
+        assert.ok(story.graph.edges.some((e) => e.relation !== 'includes' && e.relation !== 'involves'), 'the story keeps the relations its evidence stated');
       } finally {
         await svc.stop();
       }

@@ -128,6 +128,19 @@ for (const kind of STORE_KINDS) describe(`the live service (${kind})`, () => {
       assert.equal(record['source'], 'cloudtrail');
       assert.equal(typeof (record['record'] as Record<string, unknown>)['eventName'], 'string');
 
+      // Entities: listed by type, each with its relations and the findings that name it.
+      const buckets = await getJson(service.url, token, '/api/v1/entities?type=s3-bucket');
+      const bucket = (buckets['items'] as { key: string; type: string; id: string }[])[0];
+      assert.ok(bucket !== undefined && bucket.type === 's3-bucket');
+      const pod = graph.nodes.find((n) => n.kind === 'entity' && n.type === 'pod');
+      assert.ok(pod !== undefined);
+      const page = await getJson(service.url, token, `/api/v1/entities/pod/${pod.id.slice('pod:'.length)}`);
+      assert.equal((page['entity'] as { key: string }).key, pod.id);
+      assert.ok((page['attacks'] as { id: string }[]).some((a) => a.id === exfil.id), 'the pod page lists the attack');
+      assert.ok((page['edges'] as { relation: string }[]).length > 0);
+      const unknown = await fetch(`${service.url}/api/v1/entities/pod/nope/nothing`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(unknown.status, 404);
+
       // Filters.
       const ransom = await getJson(service.url, token, '/api/v1/attacks?intent=ransomware');
       assert.deepEqual((ransom['items'] as AttackItem[]).map((a) => a.intent), ['ransomware']);

@@ -92,9 +92,9 @@ for (const adapter of ADAPTERS) {
 
     test('migrations apply once and report the schema version', (t) => withStore(t, async (s, reopen) => {
       const again = await s.migrate();
-      assert.equal(again, 2);
+      assert.equal(again, 3);
       const other = await reopen();
-      assert.equal(await other.migrate(), 2);
+      assert.equal(await other.migrate(), 3);
     }));
 
     test('records get increasing seqs, are read back in order and survive a reopen', (t) => withStore(t, async (s, reopen) => {
@@ -170,6 +170,39 @@ for (const adapter of ADAPTERS) {
       assert.deepEqual(await ids({ entity: 'arn:aws:iam::1:role/web' }), ['a00', 'a01', 'a02', 'a03', 'a04']);
       assert.deepEqual(await ids({ entity: 'pod:arn:aws:iam::1:role/web' }), []);
       assert.deepEqual((await s.getFindings('attack', ['a07', 'missing', 'a01'])).map((r) => r.id), ['a07', 'a01']);
+    }));
+
+    test('evidence records outlive the retention; the entity graph is merged over time', (t) => withStore(t, async (s) => {
+      const seqs = await s.appendRecords([1, 2, 3].map((i) => ({ source: 'tetragon' as const, receivedMs: 1000, text: `{"n":${i}}` })));
+      const graph = {
+        evidence: [seqs[1] as number],
+        entities: [
+          { key: 'pod:shop/web-1', type: 'pod', id: 'shop/web-1', name: 'web-1', firstMs: 50, lastMs: 60 },
+          { key: 'node:n1', type: 'node', id: 'n1', name: 'n1', firstMs: 50, lastMs: 50 },
+          { key: 'aws-role:arn:aws:iam::1:role/Web_Admin', type: 'aws-role', id: 'arn:aws:iam::1:role/Web_Admin', name: 'Web_Admin', firstMs: 40, lastMs: 40 },
+        ],
+        edges: [{ src: 'pod:shop/web-1', kind: 'runs-in', dst: 'node:n1', firstMs: 50, lastMs: 60 }],
+      };
+      await s.putFindings([], { processed_seq: String(seqs[2]) }, graph);
+      await s.putFindings([], undefined, {
+        evidence: [],
+        entities: [{ key: 'pod:shop/web-1', type: 'pod', id: 'shop/web-1', name: 'web-1', firstMs: 10, lastMs: 90 }],
+        edges: [{ src: 'pod:shop/web-1', kind: 'runs-in', dst: 'node:n1', firstMs: 5, lastMs: 55 }],
+      });
+      assert.equal(await s.pruneRecords(2000, seqs[2] as number), 2, 'only the records no signal rests on');
+      assert.deepEqual((await s.readRecords(0, 10)).map((r) => r.seq), [seqs[1]]);
+      assert.deepEqual(await s.getEntity('pod:shop/web-1'), { key: 'pod:shop/web-1', type: 'pod', id: 'shop/web-1', name: 'web-1', firstMs: 10, lastMs: 90 });
+      assert.equal(await s.getEntity('pod:other'), undefined);
+      assert.deepEqual((await s.listEntities({ limit: 10 })).map((e) => e.key), ['pod:shop/web-1', 'node:n1', 'aws-role:arn:aws:iam::1:role/Web_Admin']);
+      assert.deepEqual((await s.listEntities({ limit: 10, type: 'node' })).map((e) => e.key), ['node:n1']);
+      assert.deepEqual((await s.listEntities({ limit: 10, q: 'web_a' })).map((e) => e.key), ['aws-role:arn:aws:iam::1:role/Web_Admin'], 'a part of the name, any case, _ taken literally');
+      assert.deepEqual((await s.listEntities({ limit: 10, q: 'we%' })).map((e) => e.key), [], '% taken literally');
+      const page1 = await s.listEntities({ limit: 2 });
+      const last = page1[1];
+      assert.ok(last !== undefined);
+      assert.deepEqual((await s.listEntities({ limit: 2, after: { lastMs: last.lastMs, key: last.key } })).map((e) => e.key), ['aws-role:arn:aws:iam::1:role/Web_Admin']);
+      assert.deepEqual(await s.edgesOf(['node:n1'], 10), [{ src: 'pod:shop/web-1', kind: 'runs-in', dst: 'node:n1', firstMs: 5, lastMs: 60 }]);
+      assert.deepEqual(await s.edgesOf(['aws-role:x'], 10), []);
     }));
 
     test('notes are kept per finding in order', (t) => withStore(t, async (s) => {

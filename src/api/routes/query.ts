@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseTime } from '../../core/time.js';
 import { buildStory } from '../../service/story.js';
-import { STATUSES, type FindingKind, type FindingQuery, type Status, type StoredFinding } from '../../store/port.js';
+import { STATUSES, type EntityRow, type FindingKind, type FindingQuery, type Status, type StoredFinding } from '../../store/port.js';
 import type { ApiDeps } from '../deps.js';
 import { problem } from '../server.js';
 
@@ -84,7 +84,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const f = await deps.store.getFinding(kind, id);
       if (f === undefined) return notFound(reply, kind, id);
       if (kind === 'attack') {
-        const story = await buildStory(deps.store, f, deps.storyDecoders);
+        const story = await buildStory(deps.store, f);
         return { ...story, attack: itemOf(f) };
       }
       return { [kind]: itemOf(f), notes: await deps.store.notes(kind, id) };
@@ -121,6 +121,57 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     });
   }
 
+  app.get('/api/v1/entities', {
+    config: { role: 'viewer' },
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          type: { type: 'string', maxLength: 40 },
+          q: { type: 'string', maxLength: 400 },
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          cursor: { type: 'string', maxLength: 2000 },
+        },
+      },
+    },
+  }, async (req, reply) => {
+    const q = req.query as { type?: string; q?: string; limit: number; cursor?: string };
+    let after: { lastMs: number; key: string } | undefined;
+    if (q.cursor !== undefined) {
+      try {
+        const [lastMs, key] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+        if (typeof lastMs !== 'number' || typeof key !== 'string') throw new Error('shape');
+        after = { lastMs, key };
+      } catch {
+        return reply.code(400).send(problem('INVALID_REQUEST', 'cursor is not one this API gave (use the `next` value of the previous page)'));
+      }
+    }
+    const rows = await deps.store.listEntities({ limit: q.limit, ...(q.type === undefined ? {} : { type: q.type }), ...(q.q === undefined ? {} : { q: q.q }), ...(after === undefined ? {} : { after }) });
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map(entityItem),
+      next: rows.length === q.limit && last !== undefined ? Buffer.from(JSON.stringify([last.lastMs, last.key])).toString('base64url') : null,
+    };
+  });
+
+  // Entity ids hold slashes and colons (pods, ARNs): everything after the type is the id.
+  app.get('/api/v1/entities/:type/*', { config: { role: 'viewer' } }, async (req, reply) => {
+    const params = req.params as { type: string; '*': string };
+    const key = `${params.type}:${params['*']}`;
+    const entity = await deps.store.getEntity(key);
+    if (entity === undefined) return reply.code(404).send(problem('NOT_FOUND', `no entity ${key}`));
+    const related = async (kind: FindingKind): Promise<Record<string, unknown>[]> => (await deps.store.listFindings({ kind, entity: key, limit: 50 })).map(itemOf);
+    const edges = await deps.store.edgesOf([key], 500);
+    return {
+      entity: entityItem(entity),
+      edges: edges.map((e) => ({ source: e.src, relation: e.kind, target: e.dst, first_seen: new Date(e.firstMs).toISOString(), last_seen: new Date(e.lastMs).toISOString() })),
+      attacks: await related('attack'),
+      threats: await related('threat'),
+      signals: await related('signal'),
+    };
+  });
+
   app.get('/api/v1/records', { config: { role: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } } } } }, async (req) => {
     const { after, limit } = req.query as { after: number; limit: number };
     const rows = await deps.store.readRecords(after, limit);
@@ -137,6 +188,10 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (r === undefined) return reply.code(404).send(problem('NOT_FOUND', `no stored record ${seq} (it may be past the retention)`));
     return { seq: r.seq, source: r.source, received_at: new Date(r.receivedMs).toISOString(), record: JSON.parse(r.text) as unknown };
   });
+}
+
+function entityItem(e: EntityRow): Record<string, unknown> {
+  return { key: e.key, type: e.type, id: e.id, name: e.name, first_seen: new Date(e.firstMs).toISOString(), last_seen: new Date(e.lastMs).toISOString() };
 }
 
 function notFound(reply: FastifyReply, kind: FindingKind, id: string): FastifyReply {
