@@ -140,6 +140,17 @@ export class Processor {
     }
   }
 
+  /** Holds detection (records keep being stored): maintenance, and tests of back-pressure. */
+  async pause(): Promise<void> {
+    this.#paused = true;
+    while (this.#running !== undefined) await this.#running;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.wake();
+  }
+
   get detection(): LiveDetection {
     return this.#detection;
   }

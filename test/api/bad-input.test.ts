@@ -40,7 +40,7 @@ interface Reply {
 for (const kind of STORE_KINDS) {
   describe(`bad input against the running server (${kind})`, () => {
     test('each broken request gets its 4xx and a clear message; the server keeps serving', async (t) => {
-      const svc = await startTestService(t, kind, { limits: { maxBytes: 64 * 1024, maxRecords: 100, maxDepth: 16 } });
+      const svc = await startTestService(t, kind, { limits: { maxBytes: 64 * 1024, maxRecords: 100, maxDepth: 16 }, maxBacklog: 5 });
       if (svc === undefined) return;
       const { service, token } = svc;
       const call = async (method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string>; auth?: string | null } = {}): Promise<Reply> => {
@@ -141,6 +141,21 @@ for (const kind of STORE_KINDS) {
         const audit = await call('GET', '/api/v1/audit');
         const actions = (audit.body['items'] as { action: string }[]).map((a) => a.action);
         assert.ok(actions.includes('token.revoke') && actions.includes('token.create'));
+
+        // Back-pressure: with detection held and more than 5 records waiting, ingestion answers
+        // 503 with Retry-After and keeps nothing; once detection catches up it takes records again.
+        await service.processor.idle();
+        const before = ((await call('GET', '/api/v1/records?limit=1000')).body['items'] as unknown[]).length;
+        await service.processor.pause();
+        assert.equal((await ingest([9, 10, 11, 12, 13, 14].map(TETRAGON_EXEC).join('\n'))).status, 202);
+        const busy = await ingest(TETRAGON_EXEC(15));
+        assert.equal(busy.status, 503);
+        assert.match(busy.headers.get('retry-after') ?? '', /^\d+$/);
+        assert.match(message(busy), /behind/);
+        assert.equal(((await call('GET', '/api/v1/records?limit=1000')).body['items'] as unknown[]).length, before + 6, 'the refused record is not kept');
+        service.processor.resume();
+        await service.processor.idle();
+        assert.equal((await ingest(TETRAGON_EXEC(15))).status, 202);
 
         // Still serving.
         assert.equal((await call('GET', '/healthz', { auth: null })).status, 200);
