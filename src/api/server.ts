@@ -85,6 +85,13 @@ export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): P
   });
   app.setNotFoundHandler(async (req, reply) => reply.code(404).send(problem('NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`)));
 
+  // Every route validates its query string: one that declares none takes no parameters (the
+  // ingestion routes: only `token`, for agents that cannot send headers).
+  app.addHook('onRoute', (r) => {
+    if (r.schema?.querystring !== undefined) return;
+    const properties = r.url.startsWith('/api/v1/ingest/') ? { token: { type: 'string', maxLength: 200 } } : {};
+    r.schema = { ...r.schema, querystring: { type: 'object', additionalProperties: false, properties } };
+  });
   const routes = collectRoutes(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => (deps.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'starting' })));

@@ -76,6 +76,8 @@ for (const kind of STORE_KINDS) {
           ['unknown token', () => ingest(TETRAGON_EXEC(1), undefined, 'vgl_not-a-real-token'), 401, /bearer token/],
           ['bad limit', () => call('GET', '/api/v1/attacks?limit=0'), 400, /limit/],
           ['unknown filter', () => call('GET', '/api/v1/attacks?colour=red'), 400, /additional/],
+          ['parameters where none are taken', () => call('GET', '/api/v1/rules?all=1'), 400, /additional/],
+          ['unknown ingestion parameter', () => call('POST', '/api/v1/ingest/falco?debug=1', { body: '{}', headers: { 'Content-Type': 'application/json' } }), 400, /additional/],
           ['bad cursor', () => call('GET', '/api/v1/attacks?cursor=nonsense'), 400, /cursor/],
           ['bad time', () => call('GET', '/api/v1/signals?since=yesterday'), 400, /RFC 3339/],
           ['bad status', () => call('PATCH', '/api/v1/attacks/x', { body: '{"status":"done"}', headers: { 'Content-Type': 'application/json' } }), 400, /status/],
