@@ -100,15 +100,18 @@ export class Processor {
     }
     // Started on the next turn of the event loop, so the acknowledgement that woke it is sent
     // before detection takes the thread.
-    this.#running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain()).finally(() => {
-      this.#running = undefined;
-      if (this.#again) {
-        this.#again = false;
-        this.wake();
-      } else {
-        for (const w of this.#idleWaiters.splice(0)) w();
-      }
-    });
+    this.#running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#drain())
+      .catch((err: unknown) => this.#log.error({ err: String(err) }, 'detection stopped on an error'))
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.wake();
+        } else {
+          for (const w of this.#idleWaiters.splice(0)) w();
+        }
+      });
   }
 
   /**
@@ -178,8 +181,13 @@ export class Processor {
 
   async #drain(): Promise<void> {
     for (;;) {
-      const records = await this.#store.readRecords(this.#readSeq, this.#batch);
-      const last = records[records.length - 1];
+      if (this.#paused) return;
+      const read = await this.#retry('reading the record log', () => this.#store.readRecords(this.#readSeq, this.#batch));
+      // A replayed batch never reaches past the position processed before the start: what lies
+      // beyond it is new and must be stored and announced, what lies before it must not be again.
+      const cut = this.#readSeq < this.#replayUntil ? read.filter((r) => r.seq <= this.#replayUntil) : read;
+      const batch = cut.length > 0 ? cut : read;
+      const last = batch[batch.length - 1];
       if (last === undefined) return;
       const t0 = performance.now();
       const replay = last.seq <= this.#replayUntil;
@@ -187,7 +195,7 @@ export class Processor {
       let graph: EvidenceGraph | undefined;
       const announce: [kind: 'signal' | 'threat' | 'attack', doc: Record<string, unknown>][] = [];
       try {
-        const r = this.#detection.process(records);
+        const r = this.#detection.process(batch);
         this.counts.events += r.events;
         this.counts.rejected += r.rejected;
         for (const e of r.errors.slice(0, 5)) this.#log.error({ record: e.line, code: e.code }, `stored record failed to decode: ${e.message}`);
@@ -200,18 +208,36 @@ export class Processor {
         }
       } catch (err) {
         // A record that breaks detection must not stop the service: it is logged and skipped.
-        this.#log.error({ from: records[0]?.seq, to: last.seq, err: String(err) }, 'detection failed on a batch; skipped');
+        this.#log.error({ from: batch[0]?.seq, to: last.seq, err: String(err) }, 'detection failed on a batch; skipped');
       }
       if (!replay) {
-        await this.#store.putFindings(rows, { [PROCESSED_KEY]: String(last.seq) }, graph);
+        // Detection has taken the batch: only the write is retried, never the detection (the
+        // process tree and windows must not see a record twice).
+        await this.#retry('storing findings', () => this.#store.putFindings(rows, { [PROCESSED_KEY]: String(last.seq) }, graph));
         this.lagSeconds.observe(Math.max(0, Date.now() - last.receivedMs) / 1000);
       }
       this.#readSeq = last.seq;
       if (last.seq > this.#appendedSeq) this.#appendedSeq = last.seq;
-      this.counts.records += records.length;
+      this.counts.records += batch.length;
       for (const [kind, doc] of announce) this.#hub.publish(kind, doc);
       this.lastBatchMs = performance.now() - t0;
-      if (records.length < this.#batch) return;
+      if (read.length < this.#batch && batch.length === read.length) return;
+    }
+  }
+
+  /**
+   * Runs a store operation until it succeeds (a database restarting, a busy lock): the service
+   * waits rather than losing its place; ingestion answers 503 meanwhile as the backlog grows.
+   */
+  async #retry<T>(what: string, op: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (this.#stopped) throw err;
+        this.#log.error({ attempt, err: String(err) }, `${what} failed; retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
     }
   }
 

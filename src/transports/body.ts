@@ -41,6 +41,9 @@ export type BodyResult =
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/** A body whose first this-many lines are all not JSON is not JSON lines: refused without reading on. */
+const NOT_JSON_LINES_AFTER = 1000;
+
 export function contentTypeAccepted(header: string | undefined): boolean {
   const type = (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return (INGEST_CONTENT_TYPES as readonly string[]).includes(type);
@@ -87,21 +90,33 @@ export function parseBody(body: Buffer, encoding: string | undefined, limits: Bo
     const problem = expand(whole, text, undefined, records, errors, limits);
     if (problem !== undefined) return { ok: false, status: 400, message: problem };
   } else {
-    const lines = text.split('\n');
+    // Line by line without splitting the whole body first, stopping as soon as a limit is
+    // passed: a small gzip body can hold millions of short lines.
     let parsedLines = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const line = (lines[i] as string).replace(/\r$/, '');
+    let tried = 0;
+    let lineNo = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      lineNo++;
+      const line = text.slice(start, end).replace(/\r$/, '');
+      start = end + 1;
       if (line.trim() === '') continue;
+      if (records.length + errors.length >= limits.maxRecords) {
+        return { ok: false, status: 413, message: `body holds more than ${limits.maxRecords} records; at most ${limits.maxRecords} per request` };
+      }
+      tried++;
+      if (parsedLines === 0 && tried >= NOT_JSON_LINES_AFTER) break;
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch (err) {
-        errors.push({ index: records.length + errors.length, line: i + 1, message: `invalid JSON on line ${i + 1}: ${String((err as Error).message)}` });
+        errors.push({ index: records.length + errors.length, line: lineNo, message: `invalid JSON on line ${lineNo}: ${String((err as Error).message)}` });
         continue;
       }
       parsedLines++;
-      const problem = expand(value, line, i + 1, records, errors, limits);
-      if (problem !== undefined) errors.push({ index: records.length + errors.length, line: i + 1, message: problem });
+      const problem = expand(value, line, lineNo, records, errors, limits);
+      if (problem !== undefined) errors.push({ index: records.length + errors.length, line: lineNo, message: problem });
     }
     if (parsedLines === 0) return { ok: false, status: 400, message: 'body is neither JSON nor JSON lines: no line parses' };
   }
