@@ -41,7 +41,7 @@ export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): P
         // Tokens never reach the log: not the header, not the `?token=` the UI link carries.
         redact: ['req.headers.authorization'],
         serializers: {
-          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: req.url.replace(/([?&]token=)[^&]*/g, '$1[redacted]'), ip: req.ip }),
+          req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),
         },
       };
   const app = Fastify({
@@ -111,6 +111,16 @@ async function authenticate(deps: ApiDeps, req: FastifyRequest): Promise<Caller 
   if (token === undefined || token.length > 200) return undefined;
   const row = await deps.store.tokenByHash(hashToken(token));
   return row === undefined ? undefined : { tokenId: row.id, name: row.name, role: row.role };
+}
+
+/** The URL as logged: a `token` parameter (however its name is encoded) is replaced. */
+export function redactUrl(url: string): string {
+  const i = url.indexOf('?');
+  if (i < 0) return url;
+  const params = new URLSearchParams(url.slice(i + 1));
+  if (!params.has('token')) return url;
+  params.set('token', '[redacted]');
+  return `${url.slice(0, i)}?${params.toString()}`;
 }
 
 /** The error body every route uses. */

@@ -162,6 +162,11 @@ export class LiveDetection {
    * threats/attacks of the correlation rule on the same key) are dropped; an anomaly also teaches
    * its baseline that the value is normal.
    */
+  /** Forgets every suppression (before applying the stored ones again). */
+  clearSuppressions(): void {
+    this.#suppressions.clear();
+  }
+
   suppress(s: Pick<Suppression, 'kind' | 'rule' | 'subject'>, anomaly?: { profile: string; feature: string; value: string }): void {
     this.#suppressions.add(`${s.kind === 'signal' ? 'signal' : 'output'}\0${s.rule}\0${s.subject}`);
     if (anomaly !== undefined) this.#baseline?.feedback(anomaly);

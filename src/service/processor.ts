@@ -120,7 +120,7 @@ export class Processor {
    * baselines and open windows are as if it had run all along; then it takes over. Records
    * ingested meanwhile wait in the log. Returns the records replayed.
    */
-  async replace(next: LiveDetection): Promise<number> {
+  async replace(next: LiveDetection, beforeSwap?: () => Promise<void>): Promise<number> {
     this.#paused = true;
     try {
       while (this.#running !== undefined) await this.#running;
@@ -135,6 +135,7 @@ export class Processor {
         replayed += records.length;
         after = last.seq;
       }
+      await beforeSwap?.();
       this.#detection = next;
       return replayed;
     } finally {

@@ -71,14 +71,23 @@ export class StartError extends Error {}
 export async function startService(config: ServiceConfig): Promise<RunningService> {
   const clock = config.clock ?? systemClock;
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }) });
+  try {
+    return await startOn(store, config, clock);
+  } catch (err) {
+    // Nothing half-started is left behind: the store (a PostgreSQL pool keeps a process alive).
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function startOn(store: Store, config: ServiceConfig, clock: Clock): Promise<RunningService> {
   const problems: string[] = [];
   const detection = await LiveDetection.create({ ...config.detection, clock }, { err: (t) => problems.push(t.trimEnd()) });
-  if (detection === undefined) {
-    await store.close();
-    throw new StartError(problems.join('\n'));
-  }
+  if (detection === undefined) throw new StartError(problems.join('\n'));
   const applySuppressions = async (d: LiveDetection): Promise<void> => {
-    for (const x of await store.listSuppressions()) d.suppress(x);
+    const all = await store.listSuppressions();
+    d.clearSuppressions();
+    for (const x of all) d.suppress(x, x.kind === 'signal' ? anomalyOf((await store.getFinding('signal', x.findingId))?.doc) : undefined);
   };
   await applySuppressions(detection);
   const hub = new Hub();
@@ -90,7 +99,8 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       const next = await LiveDetection.create({ ...config.detection, clock }, { err: (t) => found.push(t.trimEnd()) });
       if (next === undefined) return { ok: false, problems: found };
       await applySuppressions(next);
-      const replayed = await processor.replace(next);
+      // Suppressions added or lifted while the new rules caught up are applied again after the swap.
+      const replayed = await processor.replace(next, () => applySuppressions(next));
       logTo.app?.log.info({ signalRules: next.rules.signalRules, correlationRules: next.rules.correlationRules, replayed }, 'rules reloaded');
       return { ok: true, signalRules: next.rules.signalRules, correlationRules: next.rules.correlationRules, replayed };
     })().finally(() => {
@@ -116,8 +126,9 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       clock,
       limits: config.limits ?? DEFAULT_BODY_LIMITS,
       stats: () => {
-        const c = detection.correlationStats;
-        return { correlation_keys: c.keys, correlation_held_inputs: c.held, identity_graph_entities: c.graph, process_tree_entries: detection.processTreeSize };
+        const d = processor.detection;
+        const c = d.correlationStats;
+        return { correlation_keys: c.keys, correlation_held_inputs: c.held, identity_graph_entities: c.graph, process_tree_entries: d.processTreeSize };
       },
       ready: () => processor.started,
       reload,
@@ -129,11 +140,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
         if (rule === '' || subject === '') return undefined;
         const suppression = { kind, rule, subject, findingId: finding.id, actor, createdMs: clock.nowMs() };
         await store.addSuppression(suppression);
-        const anomaly = doc['anomaly'] as { profile?: unknown; feature?: unknown; value?: unknown } | undefined;
-        const detail = anomaly !== undefined && typeof anomaly.profile === 'string' && typeof anomaly.feature === 'string' && typeof anomaly.value === 'string'
-          ? { profile: anomaly.profile, feature: anomaly.feature, value: anomaly.value }
-          : undefined;
-        processor.detection.suppress(suppression, detail);
+        processor.detection.suppress(suppression, anomalyOf(doc));
         return { rule, subject };
       },
       unsuppress: async (id) => {
@@ -149,8 +156,13 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   );
   logTo.app = app;
   for (const p of problems) app.log.warn(p);
-  await processor.start();
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await processor.start();
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -194,4 +206,12 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
       return closing;
     },
   };
+}
+
+/** The anomaly an analyst's false positive teaches the baselines (replays lose it otherwise). */
+function anomalyOf(doc: Record<string, unknown> | undefined): { profile: string; feature: string; value: string } | undefined {
+  const a = doc?.['anomaly'] as { profile?: unknown; feature?: unknown; value?: unknown } | undefined;
+  return a !== undefined && typeof a.profile === 'string' && typeof a.feature === 'string' && typeof a.value === 'string'
+    ? { profile: a.profile, feature: a.feature, value: a.value }
+    : undefined;
 }

@@ -42,7 +42,12 @@ export async function ensureAdminToken(store: Store, envToken: string | undefine
   if (envToken !== undefined && envToken !== '') {
     if ((await store.tokenByHash(hashToken(envToken))) === undefined) {
       const id = `tok_${randomBytes(6).toString('hex')}`;
-      await store.createToken({ id, name: `env-${id.slice(4)}`, role: 'admin', hash: hashToken(envToken), createdMs: nowMs });
+      try {
+        await store.createToken({ id, name: `env-${id.slice(4)}`, role: 'admin', hash: hashToken(envToken), createdMs: nowMs });
+      } catch (err) {
+        // Its hash is known but not live: it was revoked, and a revoked token never comes back.
+        throw new Error('VIGIL_API_TOKEN holds a revoked token: unset it, or set a new one', { cause: err });
+      }
     }
     return {};
   }

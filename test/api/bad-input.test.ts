@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { STORE_KINDS } from '../support/live.js';
+import { readStream, STORE_KINDS } from '../support/live.js';
 import { startTestService } from '../support/start.js';
 
 const TETRAGON_EXEC = (n: number): string =>
@@ -128,13 +128,18 @@ for (const kind of STORE_KINDS) {
         assert.equal((await call('GET', '/api/v1/tokens', { auth: viewer })).status, 403);
         assert.equal((await ingest(TETRAGON_EXEC(5), undefined, ingestOnly)).status, 202);
 
-        // A revoked token is refused at once, whether revoked through the API or the CLI.
+        // A revoked token is refused at once, whether revoked through the API or the CLI, and a
+        // stream it holds open ends at the next heartbeat.
+        const open = readStream(`${service.url}/api/v1/stream`, viewer);
+        await open.opened;
         const list = await call('GET', '/api/v1/tokens');
         const viewerId = (list.body['items'] as { id: string; name: string }[]).find((x) => x.name === 't-viewer')?.id;
         assert.ok(viewerId !== undefined);
         assert.equal((await call('DELETE', `/api/v1/tokens/${viewerId}`)).status, 204);
         res = await call('GET', '/api/v1/attacks', { auth: viewer });
         assert.equal(res.status, 401);
+        const ended = await Promise.race([open.done.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still open'), 5000))]);
+        assert.equal(ended, 'ended');
         if (kind === 'sqlite') {
           const io = memoryIo();
           assert.equal(await main(['token', 'revoke', 't-ingest', '--data', service.dataDir], io, { env: {}, lifecycle: () => ({ stopped: Promise.resolve() }) }), 0, io.stderr());

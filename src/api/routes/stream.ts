@@ -59,8 +59,19 @@ export function registerStreamRoutes(app: FastifyInstance, deps: ApiDeps): void 
       for (const m of missed.messages) send(m);
     }
     const unsubscribe = deps.hub.subscribe(send);
+    // The token is checked again at every heartbeat: a revoked token's stream ends then.
+    const tokenId = req.caller?.tokenId;
     const heartbeat = setInterval(() => {
-      if (!closed) res.write(': heartbeat\n\n');
+      if (closed) return;
+      void deps.store.listTokens().then((tokens) => {
+        if (closed) return;
+        if (!tokens.some((t) => t.id === tokenId && t.revokedMs === null)) {
+          req.log.info({ token: tokenId }, 'stream ended: its token was revoked');
+          end();
+          return;
+        }
+        res.write(': heartbeat\n\n');
+      }, () => res.write(': heartbeat\n\n'));
     }, deps.heartbeatMs);
     heartbeat.unref();
     function close(): void {
