@@ -72,6 +72,7 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const clock = config.clock ?? systemClock;
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }) });
   try {
+    await store.lockWriter();
     return await startOn(store, config, clock);
   } catch (err) {
     // Nothing half-started is left behind: the store (a PostgreSQL pool keeps a process alive).

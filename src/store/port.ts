@@ -155,6 +155,12 @@ export interface EntityQuery {
 export interface Store {
   /** `sqlite` or `postgres`, for logs and metrics. */
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Claims the store for one server until close: a second server on the same store would
+   * process the log twice and, on PostgreSQL, could pass records committed out of order.
+   * Rejects with the reason when another process holds it.
+   */
+  lockWriter(): Promise<void>;
   /** Applies the migrations not applied yet; returns the schema version. */
   migrate(): Promise<number>;
   close(): Promise<void>;

@@ -29,6 +29,8 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
+  /** The connection holding the writer's advisory lock for the server's life. */
+  #lockClient: pg.PoolClient | undefined;
   /** Serialises log appends, so seqs become visible in the order they were given. */
   #appendChain: Promise<unknown> = Promise.resolve();
 
@@ -82,8 +84,24 @@ export class PostgresStore implements Store {
     return POSTGRES_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
   }
 
+  async lockWriter(): Promise<void> {
+    if (this.#lockClient !== undefined) return;
+    const c = await this.#pool.connect();
+    const got = (await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(7261002, hashtext(current_schema())) AS ok')).rows[0]?.ok === true;
+    if (!got) {
+      c.release();
+      throw new Error(`another Vigil server is using this database${this.#schema === undefined ? '' : ` (schema ${this.#schema})`}`);
+    }
+    this.#lockClient = c;
+  }
+
   async close(): Promise<void> {
     await this.#appendChain.catch(() => undefined);
+    if (this.#lockClient !== undefined) {
+      // Ending the session releases the advisory lock.
+      this.#lockClient.release(true);
+      this.#lockClient = undefined;
+    }
     await this.#pool.end();
   }
 

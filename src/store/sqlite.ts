@@ -31,7 +31,12 @@ export class SqliteStore implements Store {
   readonly #statements = new Map<string, Database.Statement>();
 
   /** `dir` is the data folder (made if missing); `:memory:` for a throwaway store. */
+  readonly #dir: string;
+  /** A side database held in an exclusive lock for the server's life; the OS drops it if the process dies. */
+  #lock: Database.Database | undefined;
+
   constructor(dir: string) {
+    this.#dir = dir;
     if (dir === ':memory:') {
       this.#db = new Database(':memory:');
     } else {
@@ -69,7 +74,27 @@ export class SqliteStore implements Store {
     return SQLITE_MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
   }
 
+  async lockWriter(): Promise<void> {
+    if (this.#lock !== undefined || this.#dir === ':memory:') return;
+    const lock = new Database(join(this.#dir, 'vigil.lock'));
+    try {
+      lock.pragma('locking_mode = EXCLUSIVE');
+      lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER)');
+      lock.exec('BEGIN EXCLUSIVE');
+      lock.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid);
+    } catch (err) {
+      lock.close();
+      throw new Error(`another Vigil server is using the data folder ${this.#dir}`, { cause: err });
+    }
+    this.#lock = lock;
+  }
+
   async close(): Promise<void> {
+    if (this.#lock !== undefined) {
+      this.#lock.exec('ROLLBACK');
+      this.#lock.close();
+      this.#lock = undefined;
+    }
     this.#db.close();
   }
 

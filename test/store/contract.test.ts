@@ -58,8 +58,10 @@ const ADAPTERS: Adapter[] = [
           return s;
         },
         cleanup: async () => {
-          await store.dropSchema();
           for (const s of opened) await s.close().catch(() => undefined);
+          const dropper = new PostgresStore({ url: TEST_DATABASE_URL, schema });
+          await dropper.dropSchema();
+          await dropper.close();
         },
       };
     },
@@ -89,6 +91,15 @@ for (const adapter of ADAPTERS) {
         await opened.cleanup();
       }
     }
+
+    test('one server at a time holds the store', (t) => withStore(t, async (s, reopen) => {
+      await s.lockWriter();
+      await s.lockWriter();
+      const other = await reopen();
+      await assert.rejects(other.lockWriter(), /another Vigil server/);
+      await s.close();
+      await other.lockWriter();
+    }));
 
     test('migrations apply once and report the schema version', (t) => withStore(t, async (s, reopen) => {
       const again = await s.migrate();
