@@ -6,12 +6,17 @@
  * The folder is scanned every second (polling works the same on every file system, network
  * mounts included). Each file's position is stored in the same transaction as the records read
  * from it, so after a crash or restart reading resumes exactly after what was stored: nothing is
- * lost or read twice. Files are known by device and inode, so a log rotated by renaming is
- * finished from where it was left while the new file is read from its start; a file truncated in
- * place (copytruncate) is read again from the start. Compressed JSON-lines files (`.jsonl.gz`,
- * `.log.gz`) are taken to be rotated copies of tailed files and skipped.
+ * lost or read twice. Files are known by device and inode, and tailed files also by a hash of
+ * their first line: a log rotated by renaming (`.log.1`, `.log-20261129`) is finished under its
+ * new name while the new file is read from its start; with copytruncate the copy is read on from
+ * where the original was and the truncated original from its start; a file rewritten in place
+ * (its first line changed) is read again from the start. A line longer than a read chunk (4 MiB)
+ * cannot be a record: it is skipped with a warning and the lines after it are kept. Compressed
+ * JSON-lines files (`.jsonl.gz`, `.log.1.gz`) are taken to be rotated copies of tailed files and
+ * skipped.
  */
 
+import { createHash } from 'node:crypto';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { messageOf } from '../core/errors.js';
@@ -34,6 +39,24 @@ interface FileState {
   line: number;
   /** Whole documents: taken already (its mtime then). */
   doneMtimeMs?: number;
+  /** Tailed files: a hash of the first line, to know the file again (a copy) or not (rewritten). */
+  head?: string;
+  /** Tailed files: inside a line too long to take; the rest of it is skipped. */
+  skipping?: boolean;
+}
+
+/** The first line's hash of a tailed file (bytes up to the first newline, at most 4 KiB). */
+async function headOf(path: string): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+    if (nl < 0 && bytesRead < buf.length) return undefined;
+    return createHash('sha1').update(buf.subarray(0, nl < 0 ? bytesRead : nl)).digest('hex');
+  } finally {
+    await handle.close();
+  }
 }
 
 interface Seen {
@@ -55,8 +78,10 @@ export interface WatchOptions {
 }
 
 export function kindOf(name: string): Kind | undefined {
-  // Rotated by number (`tetragon.log.1`): still a JSON-lines file.
-  const n = name.toLowerCase().replace(/\.(jsonl|ndjson|log)\.\d+$/, '.$1');
+  const lower = name.toLowerCase();
+  // Rotated copies keep being JSON lines (`tetragon.log.1`, logrotate's `tetragon.log-20261129`),
+  // unless compressed (`.log.1.gz`, skipped: see above).
+  const n = lower.endsWith('.gz') ? lower : lower.replace(/\.(jsonl|ndjson|log)[.-][\w-]+$/, '.$1');
   if (n.endsWith('.json') || n.endsWith('.json.gz')) return 'document';
   if (n.endsWith('.jsonl') || n.endsWith('.ndjson') || n.endsWith('.log')) return 'lines';
   return undefined;
@@ -128,6 +153,13 @@ export class Watcher {
     // been renamed (rotation), and is recognised by its identity under the new name.
     const present = new Map(seen.map((f) => [f.path, f.id]));
     for (const f of seen) await this.#state(f.path);
+    for (const [path, st] of this.#states) {
+      if (present.has(path)) continue;
+      // Gone (renamed or deleted): remembered by identity for a while, in case it turns up.
+      this.#retire(st);
+      this.#states.delete(path);
+      this.#previous.delete(path);
+    }
     const moved = new Map<string, FileState>(this.#retired);
     for (const [path, st] of this.#states) if (present.get(path) !== st.id) moved.set(st.id, st);
     for (const f of seen) {
@@ -152,15 +184,30 @@ export class Watcher {
     return s;
   }
 
+  #retire(state: FileState): void {
+    this.#retired.set(state.id, state);
+    // Rotated files that were deleted never turn up: keep the most recent few hundred.
+    if (this.#retired.size > 500) this.#retired.delete(this.#retired.keys().next().value as string);
+  }
+
+  /**
+   * A new tailed file that is a copy of one already read (logrotate's copytruncate): the state
+   * of a file with the same first line, which is then read on from where that one was.
+   */
+  #copyOf(head: string | undefined, self: string): FileState | undefined {
+    if (head === undefined) return undefined;
+    for (const [path, st] of this.#states) if (path !== self && st.head === head && st.offset > 0) return st;
+    for (const st of this.#retired.values()) if (st.head === head && st.offset > 0) return st;
+    return undefined;
+  }
+
   /** Reads what is new in one file; false when the service is overloaded (try later). */
   async #take(f: Seen, moved: Map<string, FileState>): Promise<boolean> {
     const kind = kindOf(f.path) as Kind;
     let state = this.#states.get(f.path);
     // Another file under a known name: a new file, unless it is one we knew under another name.
     if (state !== undefined && state.id !== f.id) {
-      this.#retired.set(state.id, state);
-      // Rotated files that were deleted never turn up: keep the most recent few hundred.
-      if (this.#retired.size > 500) this.#retired.delete(this.#retired.keys().next().value as string);
+      this.#retire(state);
       state = undefined;
     }
     if (state === undefined && kind === 'lines') {
@@ -198,14 +245,28 @@ export class Watcher {
     return this.#ingest(f.path, parsed.records, parsed.errors, next);
   }
 
-  async #takeLines(f: Seen, state: FileState): Promise<boolean> {
-    // Truncated in place: start again.
-    const from = f.size < state.offset ? 0 : state.offset;
-    const startLine = from === 0 ? 0 : state.line;
-    if (f.size <= from) {
-      if (from !== state.offset) this.#states.set(f.path, { id: f.id, offset: 0, line: 0 });
+  async #takeLines(f: Seen, known: FileState): Promise<boolean> {
+    let state = known;
+    if (f.size === state.offset) return true;
+    const head = await headOf(f.path);
+    if (state.offset === 0 && state.head === undefined) {
+      // New to us: unless it is a copy of a file read already (copytruncate), from its start.
+      const copy = this.#copyOf(head, f.path);
+      if (copy !== undefined) {
+        this.#log.info({ file: f.path }, 'a copy of a file read already: reading on from where that one was');
+        state = { id: f.id, offset: Math.min(copy.offset, f.size), line: copy.line, ...(head === undefined ? {} : { head }) };
+      }
+    } else if (f.size < state.offset || (state.head !== undefined && head !== undefined && head !== state.head)) {
+      // Truncated, or rewritten since (its first line changed): read again from the start; what
+      // it held is remembered in case a copy of it turns up.
+      this.#retire({ ...state, id: `truncated:${f.id}:${state.offset}` });
+      state = { id: f.id, offset: 0, line: 0 };
+    }
+    if (f.size <= state.offset) {
+      this.#states.set(f.path, state);
       return true;
     }
+    const from = state.offset;
     const length = Math.min(f.size - from, this.#options.chunkBytes);
     const buf = Buffer.alloc(length);
     const handle = await open(f.path, 'r');
@@ -214,11 +275,23 @@ export class Watcher {
     } finally {
       await handle.close();
     }
+    let start = 0;
+    if (state.skipping === true) {
+      // The rest of a line too long to take.
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) return this.#ingest(f.path, [], [], { ...state, id: f.id, offset: from + length });
+      start = nl + 1;
+    }
     // Only whole lines: the last one may still be being written.
     const end = buf.lastIndexOf(0x0a) + 1;
-    if (end === 0) return true;
-    const chunk = buf.subarray(0, end);
-    const lines = chunk.toString('utf8').split('\n');
+    if (end <= start) {
+      if (length < this.#options.chunkBytes) return true;
+      // A whole chunk without a line end: a line longer than any record; skipped, with a note.
+      this.#log.warn({ file: f.path, line: state.line + 1 }, `a line longer than ${this.#options.chunkBytes} bytes; skipped`);
+      return this.#ingest(f.path, [], [], { ...state, id: f.id, offset: from + length, skipping: true, ...(head === undefined ? {} : { head }) });
+    }
+    const lines = buf.subarray(start, end).toString('utf8').split('\n');
+    const startLine = state.skipping === true ? state.line + 1 : state.line;
     const records = [];
     const problems = [];
     for (let i = 0; i < lines.length; i++) {
@@ -233,7 +306,7 @@ export class Watcher {
       for (const r of one.records) records.push({ ...r, line });
       for (const p of one.errors) problems.push({ ...p, index: records.length + problems.length, line });
     }
-    const next: FileState = { id: f.id, offset: from + end, line: startLine + lines.length - 1 };
+    const next: FileState = { id: f.id, offset: from + end, line: startLine + lines.length - 1, ...(head === undefined ? {} : { head }) };
     return this.#ingest(f.path, records, problems, next);
   }
 
