@@ -77,6 +77,9 @@ export interface WatchOptions {
   readonly limits: BodyLimits;
 }
 
+/** How many scans a taken, unchanged document waits before it is looked at again. */
+const RECHECK_DONE = 60;
+
 export function kindOf(name: string): Kind | undefined {
   const lower = name.toLowerCase();
   // Rotated copies keep being JSON lines (`tetragon.log.1`, logrotate's `tetragon.log-20261129`),
@@ -98,6 +101,9 @@ export class Watcher {
   readonly #retired = new Map<string, FileState>();
   /** Size and mtime at the previous scan, to tell when a document stopped changing. */
   readonly #previous = new Map<string, { size: number; mtimeMs: number }>();
+  /** Documents taken and unchanged since: checked again only every `RECHECK_DONE` scans. */
+  readonly #done = new Set<string>();
+  #scans = 0;
   #timer: NodeJS.Timeout | undefined;
   #scanning: Promise<void> | undefined;
   readonly counts = { files: 0, records: 0, rejected: 0 };
@@ -129,6 +135,11 @@ export class Watcher {
   /** One pass over the folders: everything new is stored before it resolves. */
   async scan(): Promise<void> {
     const seen: Seen[] = [];
+    // A CloudTrail sync folder gains thousands of files a day that never change once taken:
+    // they are not looked at again every second.
+    const recheck = this.#scans++ % RECHECK_DONE === 0;
+    // Rebuilt on each full pass, so deleted files leave it.
+    if (recheck) this.#done.clear();
     for (const dir of this.#dirs) {
       let entries;
       try {
@@ -140,6 +151,7 @@ export class Watcher {
       for (const e of entries) {
         if (!e.isFile() || kindOf(e.name) === undefined) continue;
         const path = join(e.parentPath, e.name);
+        if (!recheck && this.#done.has(path)) continue;
         try {
           const st = await stat(path, { bigint: true });
           seen.push({ path, id: `${st.dev}:${st.ino}`, size: Number(st.size), mtimeMs: Number(st.mtimeMs) });
@@ -152,6 +164,7 @@ export class Watcher {
     // States whose name now holds another file (or nothing): the file they describe may have
     // been renamed (rotation), and is recognised by its identity under the new name.
     const present = new Map(seen.map((f) => [f.path, f.id]));
+    if (!recheck) for (const path of this.#done) present.set(path, this.#states.get(path)?.id ?? '');
     for (const f of seen) await this.#state(f.path);
     for (const [path, st] of this.#states) {
       if (present.has(path)) continue;
@@ -229,7 +242,11 @@ export class Watcher {
   async #takeDocument(f: Seen, state: FileState | undefined): Promise<boolean> {
     const prev = this.#previous.get(f.path);
     this.#previous.set(f.path, { size: f.size, mtimeMs: f.mtimeMs });
-    if (state !== undefined && state.id === f.id && state.doneMtimeMs === f.mtimeMs && state.offset === f.size) return true;
+    if (state !== undefined && state.id === f.id && state.doneMtimeMs === f.mtimeMs && state.offset === f.size) {
+      this.#done.add(f.path);
+      return true;
+    }
+    this.#done.delete(f.path);
     // Still being written: wait until it stops changing.
     if (prev === undefined || prev.size !== f.size || prev.mtimeMs !== f.mtimeMs || Date.now() - f.mtimeMs < this.#options.settleMs) return true;
     if (state !== undefined && state.id === f.id) this.#log.warn({ file: f.path }, 'a watched document changed after it was read; reading it again');
