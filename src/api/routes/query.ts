@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseTime } from '../../core/time.js';
 import { buildStory } from '../../service/story.js';
-import { STATUSES, type EntityRow, type FindingKind, type FindingQuery, type Status, type StoredFinding } from '../../store/port.js';
+import { STATUSES, type EntityRow, type FindingKind, type FindingQuery, type Status, type StoredFinding, type StoredRecord } from '../../store/port.js';
 import type { ApiDeps } from '../deps.js';
 import { problem } from '../server.js';
 
@@ -75,7 +75,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
       if (typeof built === 'string') return reply.code(400).send(problem('INVALID_REQUEST', built));
       const rows = await deps.store.listFindings(built);
       const last = rows[rows.length - 1];
-      const next = rows.length === built.limit && last !== undefined ? Buffer.from(JSON.stringify([last.timeMs, last.id])).toString('base64url') : null;
+      const next = rows.length === built.limit && last !== undefined ? encodeCursor(last.timeMs, last.id) : null;
       return { items: rows.map(itemOf), next };
     });
 
@@ -137,21 +137,14 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     },
   }, async (req, reply) => {
     const q = req.query as { type?: string; q?: string; limit: number; cursor?: string };
-    let after: { lastMs: number; key: string } | undefined;
-    if (q.cursor !== undefined) {
-      try {
-        const [lastMs, key] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-        if (typeof lastMs !== 'number' || typeof key !== 'string') throw new Error('shape');
-        after = { lastMs, key };
-      } catch {
-        return reply.code(400).send(problem('INVALID_REQUEST', 'cursor is not one this API gave (use the `next` value of the previous page)'));
-      }
-    }
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (cursor === null) return reply.code(400).send(problem('INVALID_REQUEST', BAD_CURSOR));
+    const after = cursor === undefined ? undefined : { lastMs: cursor.ms, key: cursor.id };
     const rows = await deps.store.listEntities({ limit: q.limit, ...(q.type === undefined ? {} : { type: q.type }), ...(q.q === undefined ? {} : { q: q.q }), ...(after === undefined ? {} : { after }) });
     const last = rows[rows.length - 1];
     return {
       items: rows.map(entityItem),
-      next: rows.length === q.limit && last !== undefined ? Buffer.from(JSON.stringify([last.lastMs, last.key])).toString('base64url') : null,
+      next: rows.length === q.limit && last !== undefined ? encodeCursor(last.lastMs, last.key) : null,
     };
   });
 
@@ -177,7 +170,7 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const rows = await deps.store.readRecords(after, limit);
     const last = rows[rows.length - 1];
     return {
-      items: rows.map((r) => ({ seq: r.seq, source: r.source, received_at: new Date(r.receivedMs).toISOString(), record: JSON.parse(r.text) as unknown })),
+      items: rows.map(recordItem),
       next: rows.length === limit && last !== undefined ? last.seq : null,
     };
   });
@@ -186,8 +179,30 @@ export function registerQueryRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { seq } = req.params as { seq: number };
     const r = await deps.store.getRecord(seq);
     if (r === undefined) return reply.code(404).send(problem('NOT_FOUND', `no stored record ${seq} (it may be past the retention)`));
-    return { seq: r.seq, source: r.source, received_at: new Date(r.receivedMs).toISOString(), record: JSON.parse(r.text) as unknown };
+    return recordItem(r);
   });
+}
+
+const BAD_CURSOR = 'cursor is not one this API gave (use the `next` value of the previous page)';
+
+/** Keyset pagination: the last row's sort time and id, opaque to clients. */
+function encodeCursor(ms: number, id: string): string {
+  return Buffer.from(JSON.stringify([ms, id])).toString('base64url');
+}
+
+/** The position a cursor names, or null when it is not one this API gave. */
+function decodeCursor(cursor: string): { ms: number; id: string } | null {
+  try {
+    const [ms, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    return typeof ms === 'number' && typeof id === 'string' ? { ms, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A stored raw record as the API shows it: its seq, source, arrival and the record itself. */
+function recordItem(r: StoredRecord): Record<string, unknown> {
+  return { seq: r.seq, source: r.source, received_at: new Date(r.receivedMs).toISOString(), record: JSON.parse(r.text) as unknown };
 }
 
 function entityItem(e: EntityRow): Record<string, unknown> {
@@ -214,16 +229,9 @@ function listQuery(kind: FindingKind, q: ListQuery): FindingQuery | string {
   const status = list(q.status);
   const badStatus = status?.find((s) => !(STATUSES as readonly string[]).includes(s));
   if (badStatus !== undefined) return `status must be among ${STATUSES.join(', ')} (got ${JSON.stringify(badStatus)})`;
-  let after: { timeMs: number; id: string } | undefined;
-  if (q.cursor !== undefined) {
-    try {
-      const [timeMs, id] = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-      if (typeof timeMs !== 'number' || typeof id !== 'string') throw new Error('shape');
-      after = { timeMs, id };
-    } catch {
-      return 'cursor is not one this API gave (use the `next` value of the previous page)';
-    }
-  }
+  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  if (cursor === null) return BAD_CURSOR;
+  const after = cursor === undefined ? undefined : { timeMs: cursor.ms, id: cursor.id };
   const severity = list(q.severity);
   const intent = list(q.intent);
   return {
