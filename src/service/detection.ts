@@ -28,12 +28,14 @@ export function originPath(source: SourceKind): string {
   return `ingest/${source}`;
 }
 
+/** What detection loads: rule files, feeds, baselines (shared by `analyze` and `serve`). */
 export interface DetectionOptions {
   readonly rules?: readonly string[];
   readonly defaultRules?: boolean;
   readonly ruleMatching?: string;
   readonly intel?: readonly string[];
   readonly defaultIntel?: boolean;
+  /** Behavioural baselines (default on). */
   readonly baselines?: boolean;
   readonly clock?: Clock;
 }

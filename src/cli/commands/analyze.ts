@@ -11,19 +11,14 @@ import type { CliIo } from '../io.js';
 import { reportToJson, reportToJsonLines } from '../output/json.js';
 import { signalsToOcsfLines } from '../output/ocsf.js';
 import { reportToTable } from '../output/table.js';
+import type { DetectionOptions } from '../../service/detection.js';
 import { VIGIL_VERSION } from '../version.js';
 
-export interface AnalyzeCommandOptions {
+/** The detection settings `analyze` shares with the live service, plus its own. */
+export interface AnalyzeCommandOptions extends Omit<DetectionOptions, 'clock'> {
   readonly format: string;
   readonly output: string;
   readonly progress: boolean;
-  readonly rules?: readonly string[];
-  readonly defaultRules?: boolean;
-  readonly ruleMatching?: string;
-  readonly intel?: readonly string[];
-  readonly defaultIntel?: boolean;
-  /** Behavioural baselines (default on). */
-  readonly baselines?: boolean;
   /** A file the baselines are loaded from (when it exists) and saved to after the run. */
   readonly baseline?: string;
   /** Anomaly signals (analyze JSON output, or their `anomaly` details) an analyst marked as false positives. */
