@@ -29,11 +29,12 @@ const zones = [
   { target: './src/store', from: './src', except: ['./core', './store'], message: 'the store knows only core.' },
   { target: './src/service', from: './src', except: ['./core', './lang', './sources', './transports', './rules', './pipeline', './baseline', './intel', './correlate', './store', './service', './api'], message: 'the service wires every stage, the store and the API; never the CLI.' },
   { target: './src/api', from: './src', except: ['./core', './store', './service', './transports', './pipeline', './api'], message: 'the HTTP layer talks to the service and the store.' },
+  { target: './src/demo', from: './src', except: ['./core', './pipeline', './sources', './demo'], message: 'the demo replays records through the HTTP API; it reads them with the decoders only.' },
   { target: './src/bench', from: './src/cli', message: 'nothing imports the CLI.' },
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.vigil/**', '.dbg/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'ui/dist/**', 'coverage/**', 'test-artifacts/**', '.vigil/**', '.dbg/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -58,6 +59,23 @@ export default tseslint.config(
     // Tests may reach across modules (e.g. a source's corpus test reads files through the pipeline).
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: { 'import-x/no-restricted-paths': 'off' },
+  },
+  {
+    // The web UI: browser code whose only data source is the HTTP API, so it imports nothing of
+    // the server. Pages are default exports for React.lazy, as is Vite's config.
+    files: ['ui/**/*.ts', 'ui/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser }, ecmaVersion: 2023, sourceType: 'module' },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true, project: 'ui/tsconfig.json' })] },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-default-export': 'off',
+      'no-restricted-syntax': 'off',
+      'import-x/no-restricted-paths': ['error', { zones: [{ target: './ui', from: './src', message: 'the UI reads the HTTP API only; it imports nothing of the server.' }] }],
+    },
   },
   {
     files: ['eslint.config.js'],

@@ -4,13 +4,18 @@
  * `routes/`, registered from the list below.
  */
 
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Role } from '../store/port.js';
 import { allows, hashToken } from '../service/tokens.js';
 import type { ApiDeps, Caller } from './deps.js';
 import { collectRoutes, openApiDocument } from './openapi.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerIngestRoutes } from './routes/ingest.js';
+import { registerOverviewRoutes } from './routes/overview.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerStreamRoutes } from './routes/stream.js';
 
@@ -28,10 +33,15 @@ export interface ServerOptions {
   /** pino logger settings, or false for none (tests). */
   readonly logger?: boolean | { level: string };
   readonly https?: { key: Buffer; cert: Buffer };
+  /** The built web UI (`npm run build:ui`), served at `/`; default `ui/dist` in the repository. */
+  readonly uiDir?: string;
 }
 
+/** Where `npm run build:ui` writes the web UI. */
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
+
 /** The routes, in registration order. */
-const ROUTES = [registerIngestRoutes, registerQueryRoutes, registerStreamRoutes, registerAdminRoutes] as const;
+const ROUTES = [registerIngestRoutes, registerQueryRoutes, registerOverviewRoutes, registerStreamRoutes, registerAdminRoutes] as const;
 
 export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger === undefined || options.logger === false
@@ -88,7 +98,8 @@ export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): P
   // Every route validates its query string: one that declares none takes no parameters (the
   // ingestion routes: only `token`, for agents that cannot send headers).
   app.addHook('onRoute', (r) => {
-    if (r.schema?.querystring !== undefined) return;
+    // The UI's files ignore their query (`/?token=` is read by the page itself).
+    if (r.schema?.querystring !== undefined || !isApiUrl(r.url)) return;
     const properties = r.url.startsWith('/api/v1/ingest/') ? { token: { type: 'string', maxLength: 200 } } : {};
     r.schema = { ...r.schema, querystring: { type: 'object', additionalProperties: false, properties } };
   });
@@ -97,9 +108,36 @@ export async function buildServer(deps: ApiDeps, options: ServerOptions = {}): P
   app.get('/readyz', async (_req, reply) => (deps.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'starting' })));
 
   for (const register of ROUTES) await app.register(async (scope) => register(scope, deps));
+  await registerUi(app, options.uiDir ?? DEFAULT_UI_DIR);
   let doc: Record<string, unknown> | undefined;
   app.get('/api/openapi.json', { config: { role: 'viewer' } }, async () => (doc ??= openApiDocument(routes)));
   return app;
+}
+
+function isApiUrl(url: string): boolean {
+  return url.startsWith('/api/') || url === '/metrics' || url === '/healthz' || url === '/readyz';
+}
+
+/**
+ * The web UI: static files, public (they hold no data; every piece of data comes from the API
+ * with the user's token). Hashed assets are cached for good, the page itself never.
+ */
+async function registerUi(app: FastifyInstance, dir: string): Promise<void> {
+  if (!existsSync(join(dir, 'index.html'))) {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send('<!doctype html><title>Vigil</title><p>The web UI is not built. Run <code>npm run build:ui</code> (or <code>npm start</code>, which builds it), then reload.</p>'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: '/',
+    wildcard: true,
+    index: ['index.html'],
+    setHeaders: (res, path) => {
+      res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
 }
 
 async function authenticate(deps: ApiDeps, req: FastifyRequest): Promise<Caller | undefined> {

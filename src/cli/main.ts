@@ -7,7 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { INPUT_FORMATS } from '../core/event.js';
 import { analyzeCommand, type AnalyzeCommandOptions } from './commands/analyze.js';
 import { benchCommand, type BenchOptions } from './commands/bench.js';
-import { demoCommand } from './commands/demo.js';
+import { demoCommand, type DemoOptions } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { normalizeCommand } from './commands/normalize.js';
 import { rulesCheckCommand } from './commands/rules-check.js';
@@ -172,9 +172,15 @@ function createProgram(io: CliIo, setStatus: (code: number) => void, cli: CliEnv
 
   program
     .command('demo')
-    .description('what `npm start` runs: analyze the bundled demo telemetry and show the result')
-    .action(async () => {
-      setStatus(await demoCommand(io));
+    .description('what `npm start` runs: the server and web UI, with a simulated cluster and AWS account replayed into it, attacks included')
+    .option('--port <n>', 'port to listen on (env VIGIL_PORT)', undefined)
+    .option('--host <host>', 'address to bind (env VIGIL_HOST)', undefined)
+    .option('--data <dir>', 'data folder for the demo store, wiped at start (default .vigil/demo)')
+    .option('--speed <factor>', 'event time replayed per wall-clock time', '15')
+    .option('--duration <d>', 'event time to simulate (at least 30m)', '1h')
+    .option('--seed <n>', 'simulation seed', '7')
+    .action(async (opts: DemoOptions) => {
+      setStatus(await demoCommand(opts, io, cli.env, cli.lifecycle()));
     });
 
   return program;

@@ -58,3 +58,11 @@ export function technique(id: string): Technique | undefined {
 export function revokedBy(id: string): string | undefined {
   return Object.hasOwn(REVOKED_BY, id) ? REVOKED_BY[id] : undefined;
 }
+
+/** Every live technique and sub-technique, in catalogue order. */
+export function techniques(): readonly Technique[] {
+  return Object.keys(TECHNIQUE_ROWS).flatMap((id) => {
+    const t = technique(id);
+    return t === undefined ? [] : [t];
+  });
+}

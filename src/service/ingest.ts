@@ -12,6 +12,7 @@ import type { BodyRecord, RecordProblem } from '../transports/body.js';
 import type { NewRecord, Store } from '../store/port.js';
 import { INGEST_SOURCES } from './detection.js';
 import { Histogram } from './histogram.js';
+import { SourceStats } from './source-stats.js';
 import type { Processor } from './processor.js';
 
 export interface IngestResult {
@@ -36,6 +37,8 @@ export class Ingestor {
   readonly #maxBacklog: number;
   readonly #validators: ReadonlyMap<SourceKind, RecordDecoder>;
   readonly counts = { accepted: 0, rejected: 0, requests: 0, bySource: new Map<string, number>() };
+  /** Per source: taken, refused, last arrival and recent rate (refusals of detected-source input count under `auto`). */
+  readonly sources = new SourceStats();
   /** From a request's records in hand to their durable storage (what the client waits for). */
   readonly ackSeconds = new Histogram();
   /** Appends waiting for the next group commit. */
@@ -124,7 +127,13 @@ export class Ingestor {
     this.counts.requests++;
     this.counts.accepted += keep.length;
     this.counts.rejected += errors.length;
-    for (const k of keep) this.counts.bySource.set(k.source, (this.counts.bySource.get(k.source) ?? 0) + 1);
+    const bySource = new Map<string, number>();
+    for (const k of keep) bySource.set(k.source, (bySource.get(k.source) ?? 0) + 1);
+    for (const [s, n] of bySource) {
+      this.counts.bySource.set(s, (this.counts.bySource.get(s) ?? 0) + n);
+      this.sources.add(s, n, 0, receivedMs);
+    }
+    if (errors.length > 0) this.sources.add(source, 0, errors.length, receivedMs);
     return { accepted: keep.length, rejected: errors.length, skipped, errors };
   }
 }

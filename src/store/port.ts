@@ -72,6 +72,8 @@ export interface FindingQuery {
   readonly status?: readonly Status[];
   /** `type:id`, or an id alone (any type). */
   readonly entity?: string;
+  /** Text anywhere in the finding's document (rule, name, output, entities), case-insensitive. */
+  readonly text?: string;
   /** Newest first; the cursor is the last row of the previous page. */
   readonly after?: { readonly timeMs: number; readonly id: string };
   readonly limit: number;
@@ -152,6 +154,13 @@ export interface EntityQuery {
   readonly limit: number;
 }
 
+/** Counts over a period, for the overview: findings by kind, intent, severity and status; records by source. */
+export interface Summary {
+  readonly findings: readonly { readonly kind: FindingKind; readonly intent: string | null; readonly severity: string; readonly status: Status; readonly n: number }[];
+  /** Records received in the period (those still within the retention, and evidence). */
+  readonly records: readonly { readonly source: string; readonly n: number }[];
+}
+
 export interface Store {
   /** `sqlite` or `postgres`, for logs and metrics. */
   readonly dialect: 'sqlite' | 'postgres';
@@ -190,6 +199,8 @@ export interface Store {
   getFindings(kind: FindingKind, ids: readonly string[]): Promise<StoredFinding[]>;
   listFindings(q: FindingQuery): Promise<StoredFinding[]>;
   countFindings(kind: FindingKind): Promise<number>;
+  /** Findings whose time, and records whose arrival, is in [sinceMs, untilMs). */
+  summarize(sinceMs: number, untilMs: number): Promise<Summary>;
 
   getEntity(key: string): Promise<EntityRow | undefined>;
   listEntities(q: EntityQuery): Promise<EntityRow[]>;

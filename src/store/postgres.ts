@@ -8,11 +8,11 @@ import pg from 'pg';
 import type { SourceKind } from '../core/event.js';
 import type {
   AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, EvidenceGraph, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
-  StoredRecord, Suppression, TokenRow,
+  StoredRecord, Summary, Suppression, TokenRow,
 } from './port.js';
 import {
-  auditOf, buildEntityQuery, buildListQuery, edgeOf, entityIdOf, entityOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf,
-  type EdgeSqlRow, type EntitySqlRow, type FindingSqlRow, type SuppressionSqlRow,
+  auditOf, buildEntityQuery, buildListQuery, edgeOf, entityIdOf, entityOf, FINDING_COLUMNS, findingFromRow, summaryOf, summaryQueries, suppressionOf, tokenOf,
+  type EdgeSqlRow, type EntitySqlRow, type FindingSqlRow, type SummaryFindingRow, type SuppressionSqlRow,
 } from './query.js';
 import { MIGRATIONS_TABLE, POSTGRES_MIGRATIONS } from './schema.js';
 
@@ -195,12 +195,18 @@ export class PostgresStore implements Store {
   }
 
   async listFindings(q: FindingQuery): Promise<StoredFinding[]> {
-    const { sql, params } = buildListQuery(q, (n) => `$${n}`);
+    const { sql, params } = buildListQuery(q, (n) => `$${n}`, 'ILIKE');
     return (await this.#q<FindingSqlRow>(sql, params)).map(findingFromRow);
   }
 
   async countFindings(kind: FindingKind): Promise<number> {
     return Number((await this.#q<{ n: string }>('SELECT count(*) AS n FROM findings WHERE kind = $1', [kind]))[0]?.n ?? 0);
+  }
+
+  async summarize(sinceMs: number, untilMs: number): Promise<Summary> {
+    const q = summaryQueries((n) => `$${n}`);
+    const [findings, records] = await Promise.all([this.#q<SummaryFindingRow>(q.findings, [sinceMs, untilMs]), this.#q<{ source: string; n: string }>(q.records, [sinceMs, untilMs])]);
+    return summaryOf(findings, records);
   }
 
   setState(kind: FindingKind, id: string, change: { status?: Status; assignee?: string | null }, nowMs: number): Promise<AnalystState | undefined> {

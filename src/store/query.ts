@@ -4,7 +4,7 @@
  */
 
 import { ENTITY_TYPES } from '../core/entity.js';
-import type { AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, FindingKind, FindingQuery, Role, Status, StoredFinding, Suppression, TokenRow } from './port.js';
+import type { AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, FindingKind, FindingQuery, Role, Status, StoredFinding, Summary, Suppression, TokenRow } from './port.js';
 
 export interface Built {
   readonly sql: string;
@@ -14,7 +14,7 @@ export interface Built {
 export const FINDING_COLUMNS = 'f.kind, f.id, f.time_ms, f.severity, f.intent, f.doc, f.status, f.assignee, f.state_ms';
 
 /** The list query: filters, keyset pagination, newest first. */
-export function buildListQuery(q: FindingQuery, ph: (n: number) => string): Built {
+export function buildListQuery(q: FindingQuery, ph: (n: number) => string, like: 'LIKE' | 'ILIKE'): Built {
   const params: unknown[] = [];
   const p = (v: unknown): string => {
     params.push(v);
@@ -36,6 +36,7 @@ export function buildListQuery(q: FindingQuery, ph: (n: number) => string): Buil
     const column = i > 0 && (ENTITY_TYPES as readonly string[]).includes(q.entity.slice(0, i)) ? 'e.entity' : 'e.entity_id';
     where.push(`EXISTS (SELECT 1 FROM finding_entities e WHERE e.kind = f.kind AND e.id = f.id AND ${column} = ${p(q.entity)})`);
   }
+  if (q.text !== undefined && q.text !== '') where.push(`f.doc ${like} ${p(likePattern(q.text))} ESCAPE '\\'`);
   if (q.after !== undefined) {
     where.push(`(f.time_ms < ${p(q.after.timeMs)} OR (f.time_ms = ${p(q.after.timeMs)} AND f.id < ${p(q.after.id)}))`);
   }
@@ -43,6 +44,11 @@ export function buildListQuery(q: FindingQuery, ph: (n: number) => string): Buil
     sql: `SELECT ${FINDING_COLUMNS} FROM findings f WHERE ${where.join(' AND ')} ORDER BY f.time_ms DESC, f.id DESC LIMIT ${p(q.limit)}`,
     params,
   };
+}
+
+/** `%text%` with LIKE's own characters escaped. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** A row as both drivers return it (PostgreSQL gives BIGINT as text). */
@@ -131,12 +137,29 @@ export function buildEntityQuery(q: EntityQuery, ph: (n: number) => string, like
   const where: string[] = [];
   if (q.type !== undefined) where.push(`type = ${p(q.type)}`);
   if (q.q !== undefined && q.q !== '') {
-    const pattern = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = likePattern(q.q);
     where.push(`(id ${like} ${p(pattern)} ESCAPE '\\' OR name ${like} ${p(pattern)} ESCAPE '\\')`);
   }
   if (q.after !== undefined) where.push(`(last_ms < ${p(q.after.lastMs)} OR (last_ms = ${p(q.after.lastMs)} AND key < ${p(q.after.key)}))`);
   return {
     sql: `SELECT key, type, id, name, first_ms, last_ms FROM entities${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY last_ms DESC, key DESC LIMIT ${p(q.limit)}`,
     params,
+  };
+}
+
+/** The overview's counts (store.summarize): one grouped query over findings, one over records. */
+export function summaryQueries(ph: (n: number) => string): { readonly findings: string; readonly records: string } {
+  return {
+    findings: `SELECT kind, intent, severity, status, count(*) AS n FROM findings WHERE time_ms >= ${ph(1)} AND time_ms < ${ph(2)} GROUP BY kind, intent, severity, status`,
+    records: `SELECT source, count(*) AS n FROM records WHERE received_ms >= ${ph(1)} AND received_ms < ${ph(2)} GROUP BY source`,
+  };
+}
+
+export interface SummaryFindingRow { kind: FindingKind; intent: string | null; severity: string; status: Status; n: number | string }
+
+export function summaryOf(findings: readonly SummaryFindingRow[], records: readonly { source: string; n: number | string }[]): Summary {
+  return {
+    findings: findings.map((r) => ({ kind: r.kind, intent: r.intent, severity: r.severity, status: r.status, n: Number(r.n) })),
+    records: records.map((r) => ({ source: r.source, n: Number(r.n) })),
   };
 }

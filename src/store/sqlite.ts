@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import type { SourceKind } from '../core/event.js';
 import type {
   AnalystState, AuditEntry, EdgeRow, EntityQuery, EntityRow, EvidenceGraph, FindingKind, FindingQuery, FindingRow, NewRecord, Note, Role, Status, Store, StoredFinding,
-  StoredRecord, Suppression, TokenRow,
+  StoredRecord, Summary, Suppression, TokenRow,
 } from './port.js';
 import {
-  auditOf, buildEntityQuery, buildListQuery, edgeOf, entityIdOf, entityOf, FINDING_COLUMNS, findingFromRow, suppressionOf, tokenOf,
-  type EdgeSqlRow, type EntitySqlRow, type FindingSqlRow, type SuppressionSqlRow,
+  auditOf, buildEntityQuery, buildListQuery, edgeOf, entityIdOf, entityOf, FINDING_COLUMNS, findingFromRow, summaryOf, summaryQueries, suppressionOf, tokenOf,
+  type EdgeSqlRow, type EntitySqlRow, type FindingSqlRow, type SummaryFindingRow, type SuppressionSqlRow,
 } from './query.js';
 import { MIGRATIONS_TABLE, SQLITE_MIGRATIONS } from './schema.js';
 
@@ -200,12 +200,17 @@ export class SqliteStore implements Store {
   }
 
   async listFindings(q: FindingQuery): Promise<StoredFinding[]> {
-    const { sql, params } = buildListQuery(q, () => '?');
+    const { sql, params } = buildListQuery(q, () => '?', 'LIKE');
     return (this.#db.prepare(sql).all(...params) as FindingSqlRow[]).map(findingFromRow);
   }
 
   async countFindings(kind: FindingKind): Promise<number> {
     return (this.#stmt('SELECT count(*) AS n FROM findings WHERE kind = ?').get(kind) as { n: number }).n;
+  }
+
+  async summarize(sinceMs: number, untilMs: number): Promise<Summary> {
+    const q = summaryQueries(() => '?');
+    return summaryOf(this.#stmt(q.findings).all(sinceMs, untilMs) as SummaryFindingRow[], this.#stmt(q.records).all(sinceMs, untilMs) as { source: string; n: number }[]);
   }
 
   async setState(kind: FindingKind, id: string, change: { status?: Status; assignee?: string | null }, nowMs: number): Promise<AnalystState | undefined> {

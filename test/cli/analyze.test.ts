@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { corpusPath, requireCorpus } from '../support/corpus.js';
@@ -184,10 +185,10 @@ describe('vigil --help and --version', () => {
   });
 });
 
-describe('vigil demo (npm start)', () => {
+describe('the bundled example telemetry (examples/demo)', () => {
   it('analyzes the bundled telemetry of all four formats and shows the entities the sources share', async () => {
     const io = memoryIo();
-    assert.equal(await main(['demo'], io), 0);
+    assert.equal(await main(['analyze', fileURLToPath(new URL('../../examples/demo', import.meta.url))], io), 0);
     const out = io.stdout();
     assert.match(out, /events {4}12 {2}\(cloudtrail 3, falco 2, k8saudit 2, tetragon 5\)/);
     assert.match(out, /skipped {3}1 /);

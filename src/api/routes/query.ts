@@ -27,6 +27,7 @@ const LIST_QUERY = {
     intent: { type: 'string', maxLength: 400 },
     status: { type: 'string', maxLength: 200 },
     entity: { type: 'string', maxLength: 1000 },
+    q: { type: 'string', maxLength: 200 },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
     cursor: { type: 'string', maxLength: 2000 },
   },
@@ -58,6 +59,7 @@ interface ListQuery {
   intent?: string;
   status?: string;
   entity?: string;
+  q?: string;
   limit: number;
   cursor?: string;
 }
@@ -243,6 +245,7 @@ function listQuery(kind: FindingKind, q: ListQuery): FindingQuery | string {
     ...(intent === undefined ? {} : { intent }),
     ...(status === undefined ? {} : { status: status as Status[] }),
     ...(q.entity === undefined ? {} : { entity: q.entity }),
+    ...(q.q === undefined || q.q.trim() === '' ? {} : { text: q.q.trim() }),
     ...(after === undefined ? {} : { after }),
   };
 }

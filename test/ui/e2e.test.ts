@@ -1,0 +1,184 @@
+/**
+ * The web UI end to end, in Debian's Chromium: the real server, a simulated cryptojacking
+ * attack replayed into it through the ingestion API while the attack list is open, then the
+ * story, the raw evidence, and an analyst action checked through the API. Screenshots of the
+ * overview, the list and the story go to test-artifacts/screenshots (not committed).
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { DEFAULT_UI_DIR } from '../../src/api/server.js';
+import { loadTelemetry, type TimedRecord } from '../../src/demo/telemetry.js';
+import { replay } from '../../src/demo/replay.js';
+import { SCENARIOS } from '../../src/sim/scenarios/index.js';
+import { simulate } from '../../src/sim/simulate.js';
+import { TELEMETRY_DIR } from '../../src/sim/writer.js';
+import { launchChromium } from '../support/browser.js';
+import { startTestService, type TestService } from '../support/start.js';
+
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+interface ApiAttack {
+  id: string;
+  intent: string;
+  tactics: string[];
+  status: string;
+  entities: { type: string; id: string; name?: string }[];
+  signals: string[];
+}
+
+describe('web UI, end to end in Chromium', () => {
+  let simDir: string;
+  let records: TimedRecord[];
+
+  before(async () => {
+    assert.ok(existsSync(join(DEFAULT_UI_DIR, 'index.html')), 'the UI is built (npm test runs `npm run build:ui` first)');
+    simDir = await mkdtemp(join(tmpdir(), 'vigil-ui-'));
+    const scenario = SCENARIOS.find((s) => s.id === 'cryptojacking-webapp-rce');
+    assert.ok(scenario);
+    const startMs = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+    await simulate(simDir, { seed: 3, startMs, durationMs: 30 * 60_000, rate: 1, scenarios: [scenario] });
+    records = await loadTelemetry(join(simDir, TELEMETRY_DIR));
+    await mkdir(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await rm(simDir, { recursive: true, force: true });
+  });
+
+  it('signs in, sees the attack appear live, reads its story down to the raw record, and acknowledges it', async (t) => {
+    const browser = await launchChromium(t);
+    if (browser === undefined) return;
+    let svc: TestService | undefined;
+    const problems: string[] = [];
+    try {
+      svc = await startTestService(t, 'sqlite');
+      assert.ok(svc);
+      const { service, token } = svc;
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+
+      // Sign in through the form (a wrong token first: it is refused with a message).
+      await page.goto(`${service.url}/`);
+      await page.getByLabel('API token').fill('vgl_not-a-real-token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
+      problems.length = 0; // the 401 of the refused token is logged by the browser, as it should be
+      await page.getByLabel('API token').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.getByTestId('live').filter({ hasText: 'live' }).waitFor();
+
+      // The attack list is open and empty; the attack arrives while we watch.
+      await page.goto(`${service.url}/#/attacks`);
+      await page.getByRole('heading', { name: 'Attacks' }).waitFor();
+      await page.getByText('No attack matches').waitFor();
+      const sent = await replay(records, { baseUrl: service.url, token, speed: 3000, tickMs: 50 });
+      assert.equal(sent.sent, records.length);
+      assert.equal(sent.rejected, 0);
+      const row = page.locator('[data-testid="attack-row"][data-intent="cryptojacking"]');
+      await row.first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(SHOTS, 'attack-list.png'), fullPage: true });
+
+      const list = (await (await fetch(`${service.url}/api/v1/attacks?intent=cryptojacking`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { items: ApiAttack[] };
+      const attack = list.items[0];
+      assert.ok(attack, 'the API lists the attack the UI shows');
+      assert.equal(await row.first().getAttribute('data-id'), attack.id);
+
+      // The story: kill chain, graph nodes for the key entities, the timeline with raw evidence.
+      await row.first().getByRole('link').first().click();
+      await page.getByTestId('story').waitFor();
+      for (const tactic of attack.tactics) {
+        assert.match((await page.locator(`[data-testid="killchain"] [data-tactic="${tactic}"]`).getAttribute('class')) ?? '', /\bon\b/, `tactic ${tactic} is marked reached`);
+      }
+      const story = (await (await fetch(`${service.url}/api/v1/attacks/${attack.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { threats: { tactics: string[] }[] };
+      const reached = new Set([...attack.tactics, ...story.threats.flatMap((x) => x.tactics)]);
+      assert.equal(await page.locator('[data-testid="killchain"] .tactic.on').count(), reached.size, 'exactly the tactics of the attack and its threats are marked');
+      const nodes = page.getByTestId('graph-nodes');
+      for (const type of ['pod', 'container', 'image']) {
+        const e = attack.entities.find((x) => x.type === type);
+        assert.ok(e, `the attack names a ${type}`);
+        await nodes.getByRole('link', { name: new RegExp(escape(e.name ?? e.id)) }).first().waitFor();
+      }
+      const canvasNodes = Number(await page.getByTestId('graph').getAttribute('data-nodes'));
+      assert.ok(canvasNodes >= attack.entities.length, `the graph draws ${canvasNodes} nodes, at least the attack's ${attack.entities.length} entities`);
+      assert.match((await page.getByTestId('explanation').textContent()) ?? '', /\S/);
+      const timeline = page.getByTestId('timeline');
+      assert.ok((await timeline.locator('li').count()) >= attack.signals.length, 'every signal is on the timeline');
+      const evidence = timeline.getByRole('button', { name: /Show raw record/ }).first();
+      const seq = /record #(\d+)/.exec((await evidence.textContent()) ?? '')?.[1];
+      assert.ok(seq !== undefined, 'the evidence names its stored record');
+      await evidence.click();
+      const raw = page.getByTestId('raw-record').first();
+      await raw.waitFor();
+      const stored = (await (await fetch(`${service.url}/api/v1/records/${seq}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { record: unknown };
+      assert.deepEqual(JSON.parse((await raw.textContent()) ?? ''), stored.record, 'the raw record is shown, pretty-printed, as stored');
+      assert.match((await raw.textContent()) ?? '', /\n {2}"/, 'indented');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(SHOTS, 'attack-story.png'), fullPage: true });
+
+      // Acknowledge it, and check through the API that it persisted.
+      await page.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByText('Marked acknowledged.').waitFor();
+      const after = (await (await fetch(`${service.url}/api/v1/attacks/${attack.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { attack: ApiAttack };
+      assert.equal(after.attack.status, 'acknowledged');
+
+      // The overview counts it.
+      await page.goto(`${service.url}/#/overview`);
+      await page.getByTestId('intent-cryptojacking').waitFor();
+      await waitForText(page, '[data-testid="status-acknowledged"] .stat-n', /^[1-9]/);
+      await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+      assert.deepEqual(problems, [], 'no errors in the browser console');
+    } finally {
+      await browser.close();
+      await svc?.stop();
+    }
+  });
+
+  it('takes the token from the printed link, drops it from the address bar, and signs out on a revoked token', async (t) => {
+    const browser = await launchChromium(t);
+    if (browser === undefined) return;
+    const svc = await startTestService(t, 'sqlite');
+    try {
+      assert.ok(svc);
+      const page = await browser.newPage();
+      await page.goto(`${svc.service.url}/?token=${svc.token}#/rules`);
+      await page.getByRole('heading', { name: 'Rules' }).waitFor();
+      assert.doesNotMatch(page.url(), /token=/);
+      await page.getByTestId('rules-list').locator('tbody tr').first().waitFor();
+      assert.ok((await page.getByTestId('rules-list').locator('tbody tr').count()) > 50, 'the loaded rules are listed');
+      // A second, viewer token is revoked while in use: the next call signs the user out.
+      const created = (await (await fetch(`${svc.service.url}/api/v1/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${svc.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'ui-viewer', role: 'viewer' }) })).json()) as { id: string; token: string };
+      const viewer = await browser.newPage();
+      await viewer.goto(`${svc.service.url}/?token=${created.token}#/coverage`);
+      await viewer.getByTestId('matrix').waitFor();
+      await fetch(`${svc.service.url}/api/v1/tokens/${created.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${svc.token}` } });
+      await viewer.goto(`${svc.service.url}/#/attacks`);
+      await viewer.getByLabel('API token').waitFor();
+    } finally {
+      await browser.close();
+      await svc?.stop();
+    }
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function waitForText(page: Page, selector: string, re: RegExp): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await page.locator(selector).first().textContent()) ?? '';
+    if (re.test(text)) return;
+    await page.waitForTimeout(200);
+  }
+  assert.fail(`${selector} still reads ${JSON.stringify(text)}, not ${re}`);
+}

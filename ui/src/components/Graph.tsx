@@ -1,0 +1,137 @@
+/**
+ * The story's entity graph: cytoscape with the dagre layout (left to right: the attack, its
+ * threats, then the entities they involve and the relations the records stated). Loaded on
+ * demand with the story page. Zoom with the wheel or the buttons; a click on an entity opens its
+ * page. The same nodes are listed beside it as links, for the keyboard and screen readers.
+ */
+import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import dagre from 'cytoscape-dagre';
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { GraphEdge, GraphNode } from '../types.js';
+
+cytoscape.use(dagre);
+
+const TYPE_COLOURS: Readonly<Record<string, string>> = {
+  process: '#2563eb',
+  container: '#0891b2',
+  pod: '#0d9488',
+  node: '#4b5563',
+  namespace: '#6b7280',
+  image: '#7c3aed',
+  'k8s-serviceaccount': '#b45309',
+  'k8s-user': '#b45309',
+  'aws-principal': '#c2410c',
+  'aws-role': '#c2410c',
+  'aws-access-key': '#c2410c',
+  'aws-account': '#9a3412',
+  's3-bucket': '#15803d',
+  's3-object': '#15803d',
+  'ec2-instance': '#4338ca',
+  ip: '#be185d',
+  domain: '#be185d',
+  file: '#57534e',
+  user: '#92400e',
+};
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v === '' ? fallback : v;
+}
+
+export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[]; onOpen: (n: GraphNode) => void }): ReactNode {
+  const box = useRef<HTMLDivElement>(null);
+  const cy = useRef<Core | null>(null);
+  const open = useRef(onOpen);
+  open.current = onOpen;
+
+  useEffect(() => {
+    if (box.current === null) return;
+    const ids = new Set(nodes.map((n) => n.id));
+    const elements: ElementDefinition[] = [
+      ...nodes.map((n) => ({ data: { id: n.id, label: n.label.length > 40 ? `${n.label.slice(0, 38)}…` : n.label, kind: n.kind, type: n.type, colour: n.kind === 'entity' ? (TYPE_COLOURS[n.type] ?? '#64748b') : n.kind === 'attack' ? '#dc2626' : '#ea580c' } })),
+      // Which threat involves which entity is drawn light and unlabelled: the relations the
+      // records stated (runs-in, assumed, accessed…) are what the eye should follow.
+      ...edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.relation === 'involves' || e.relation === 'includes' ? '' : e.relation, link: e.relation === 'involves' ? 'weak' : 'stated' } })),
+    ];
+    const text = cssVar('--text', '#111827');
+    const bg = cssVar('--bg', '#ffffff');
+    const c = cytoscape({
+      container: box.current,
+      elements,
+      minZoom: 0.05,
+      maxZoom: 4,
+      style: [
+        {
+          selector: 'node',
+          style: {
+            'background-color': 'data(colour)',
+            label: 'data(label)',
+            color: text,
+            'font-size': 12,
+            'text-valign': 'bottom',
+            'text-margin-y': 4,
+            'text-outline-color': bg,
+            'text-outline-width': 2,
+            width: 24,
+            height: 24,
+          },
+        },
+        { selector: 'node[kind = "attack"]', style: { shape: 'diamond', width: 38, height: 38, 'font-weight': 'bold' } },
+        { selector: 'node[kind = "threat"]', style: { shape: 'round-rectangle', width: 30, height: 22 } },
+        {
+          selector: 'edge',
+          style: {
+            width: 1.2,
+            'line-color': '#94a3b8',
+            'target-arrow-color': '#94a3b8',
+            'target-arrow-shape': 'triangle',
+            'curve-style': 'bezier',
+            label: 'data(label)',
+            'font-size': 9,
+            color: text,
+            'text-rotation': 'autorotate',
+            'text-outline-color': bg,
+            'text-outline-width': 2,
+          },
+        },
+        { selector: 'edge[link = "weak"]', style: { 'line-style': 'dashed', 'line-color': '#cbd5e1', 'target-arrow-color': '#cbd5e1', width: 0.8 } },
+        { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#facc15' } },
+      ],
+      layout: { name: 'dagre', rankDir: 'LR', nodeSep: 14, rankSep: 110, nodeDimensionsIncludeLabels: true, animate: false } as cytoscape.LayoutOptions,
+    });
+    c.on('tap', 'node', (ev) => {
+      const id = ev.target.id() as string;
+      const n = nodes.find((x) => x.id === id);
+      if (n !== undefined) open.current(n);
+    });
+    // A large graph fitted whole is too small to read: start at a legible zoom on the attack.
+    // The layout runs left to right from the attack, so it goes at the left edge, mid-height.
+    if (c.zoom() < 0.6) {
+      const at = c.nodes('[kind = "attack"]').first();
+      const p = at.nonempty() ? at.position() : { x: 0, y: 0 };
+      c.zoom(0.6);
+      c.pan({ x: 60 - p.x * 0.6, y: c.height() / 2 - p.y * 0.6 });
+    }
+    cy.current = c;
+    return () => {
+      c.destroy();
+      cy.current = null;
+    };
+  }, [nodes, edges]);
+
+  const zoom = (f: number): void => {
+    const c = cy.current;
+    if (c === null) return;
+    c.zoom({ level: c.zoom() * f, renderedPosition: { x: c.width() / 2, y: c.height() / 2 } });
+  };
+  return (
+    <div className="graph-wrap">
+      <div className="graph-tools" role="toolbar" aria-label="Graph zoom">
+        <button type="button" onClick={() => zoom(1.25)} aria-label="Zoom in">+</button>
+        <button type="button" onClick={() => zoom(0.8)} aria-label="Zoom out">−</button>
+        <button type="button" onClick={() => cy.current?.fit(undefined, 20)}>Fit</button>
+      </div>
+      <div ref={box} className="graph" data-testid="graph" data-nodes={nodes.length} role="img" aria-label={`Entity graph with ${nodes.length} nodes and ${edges.length} relations`} />
+    </div>
+  );
+}
