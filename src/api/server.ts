@@ -134,6 +134,7 @@ async function registerUi(app: FastifyInstance, dir: string): Promise<void> {
     prefix: '/',
     wildcard: true,
     index: ['index.html'],
+    cacheControl: false,
     setHeaders: (res, path) => {
       res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },

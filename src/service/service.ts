@@ -33,6 +33,8 @@ export interface ServiceConfig {
   readonly heartbeatMs?: number;
   readonly maxBacklog?: number;
   readonly https?: { key: Buffer; cert: Buffer };
+  /** The built web UI to serve at `/` (default: the repository's `ui/dist`). */
+  readonly uiDir?: string;
   /** Folders of telemetry files to take in as they land (`--watch`). */
   readonly watch?: readonly string[];
   /** Watch polling and settle times (tests make them short). */
@@ -153,7 +155,7 @@ async function startOn(store: Store, config: ServiceConfig, clock: Clock): Promi
       maxClientBacklog: 8 * 1024 * 1024,
       heartbeatMs: config.heartbeatMs ?? 15_000,
     },
-    { ...(config.logger === undefined ? {} : { logger: config.logger }), ...(config.https === undefined ? {} : { https: config.https }) },
+    { ...(config.logger === undefined ? {} : { logger: config.logger }), ...(config.https === undefined ? {} : { https: config.https }), ...(config.uiDir === undefined ? {} : { uiDir: config.uiDir }) },
   );
   logTo.app = app;
   for (const p of problems) app.log.warn(p);

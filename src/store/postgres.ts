@@ -98,7 +98,9 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.#appendChain.catch(() => undefined);
     if (this.#lockClient !== undefined) {
-      // Ending the session releases the advisory lock.
+      // Unlocked explicitly: the session's end would release it too, but the server ends a
+      // session after the client has gone, so a server started right after could be refused.
+      await this.#lockClient.query('SELECT pg_advisory_unlock(7261002, hashtext(current_schema()))').catch(() => undefined);
       this.#lockClient.release(true);
       this.#lockClient = undefined;
     }

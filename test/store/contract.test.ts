@@ -183,6 +183,48 @@ for (const adapter of ADAPTERS) {
       assert.deepEqual((await s.getFindings('attack', ['a07', 'missing', 'a01'])).map((r) => r.id), ['a07', 'a01']);
     }));
 
+    test('summaries count findings by kind, intent, severity and status, and records by source, over a period', (t) => withStore(t, async (s) => {
+      await s.appendRecords([
+        { source: 'tetragon', receivedMs: 1000, text: '{}' },
+        { source: 'tetragon', receivedMs: 1500, text: '{}' },
+        { source: 'cloudtrail', receivedMs: 1500, text: '{}' },
+        { source: 'tetragon', receivedMs: 9000, text: '{}' },
+      ]);
+      await s.putFindings([
+        attack('a1', 1100, 'critical', 'ransomware', []),
+        attack('a2', 1200, 'critical', 'ransomware', []),
+        attack('a3', 1300, 'high', 'cryptojacking', []),
+        attack('a4', 9100, 'high', 'cryptojacking', []),
+        { kind: 'signal', id: 's1', timeMs: 1050, severity: 'Warning', entities: [], doc: { id: 's1', rule: 'Shell in container' } },
+      ]);
+      await s.setState('attack', 'a2', { status: 'acknowledged' }, 5);
+      const sum = await s.summarize(1000, 2000);
+      const findings = [...sum.findings].map((f) => `${f.kind} ${f.intent ?? '-'} ${f.severity} ${f.status} ${f.n}`).sort();
+      assert.deepEqual(findings, [
+        'attack cryptojacking high open 1',
+        'attack ransomware critical acknowledged 1',
+        'attack ransomware critical open 1',
+        'signal - Warning open 1',
+      ]);
+      assert.deepEqual([...sum.records].map((r) => `${r.source} ${r.n}`).sort(), ['cloudtrail 1', 'tetragon 2']);
+      const empty = await s.summarize(20_000, 30_000);
+      assert.deepEqual(empty, { findings: [], records: [] });
+    }));
+
+    test('lists search the findings\' text, case-insensitively, with LIKE\'s own characters taken literally', (t) => withStore(t, async (s) => {
+      await s.putFindings([
+        { kind: 'signal', id: 's1', timeMs: 1, severity: 'Warning', entities: [], doc: { id: 's1', rule: 'Shell in Container', output: 'bash spawned (user=root)' } },
+        { kind: 'signal', id: 's2', timeMs: 2, severity: 'Notice', entities: [], doc: { id: 's2', rule: 'Read of 100%_secret', output: 'cat' } },
+        { kind: 'signal', id: 's3', timeMs: 3, severity: 'Notice', entities: [], doc: { id: 's3', rule: 'Read of 1000 secrets', output: 'cat' } },
+      ]);
+      const ids = async (text: string): Promise<string[]> => (await s.listFindings({ kind: 'signal', text, limit: 10 })).map((r) => r.id).sort();
+      assert.deepEqual(await ids('shell in container'), ['s1']);
+      assert.deepEqual(await ids('USER=ROOT'), ['s1']);
+      assert.deepEqual(await ids('100%_'), ['s2'], '% and _ are not wildcards');
+      assert.deepEqual(await ids('read of'), ['s2', 's3']);
+      assert.deepEqual(await ids('nothing like it'), []);
+    }));
+
     test('evidence records outlive the retention; the entity graph is merged over time', (t) => withStore(t, async (s) => {
       const seqs = await s.appendRecords([1, 2, 3].map((i) => ({ source: 'tetragon' as const, receivedMs: 1000, text: `{"n":${i}}` })));
       const graph = {
