@@ -85,9 +85,9 @@ function createProgram(io: CliIo, setStatus: (code: number) => void, cli: CliEnv
   program
     .command('bench')
     .description('measure throughput on one core (pipeline: JSON.parse ceiling, decode, signals, full pipeline, latency, memory; decode: normalizing vs JSON.parse in memory; rules: rule evaluation on decoded events)')
-    .argument('[target]', 'what to measure: pipeline, decode, rules, correlation or ingest (the live service under load)', 'pipeline')
+    .argument('[target]', 'what to measure: pipeline, decode, rules, correlation, ingest (the live service under load) or ui (the web UI in Chromium over a large store)', 'pipeline')
     .option('--json', 'print the figures as JSON')
-    .option('--records <n>', 'records in the generated workload (pipeline: 300000, simulated to a temporary folder; decode, rules: 30000)')
+    .option('--records <n>', 'records in the generated workload (pipeline: 300000, simulated to a temporary folder; decode, rules: 30000; ui: attacks, 10000)')
     .option('--rounds <n>', 'timed rounds, the best kept (pipeline: 3, each pass over the files once per round; decode, rules: 25)')
     .option('--input <path...>', 'pipeline, decode: measure over these files (pipeline: folders too, e.g. a vigil simulate telemetry/ folder) instead of a generated workload')
     .option('--syscall-rules <path...>', 'rules: syscall rule files (default: the official Falco rules when present)')
@@ -96,7 +96,7 @@ function createProgram(io: CliIo, setStatus: (code: number) => void, cli: CliEnv
     .option('--connections <n>', 'ingest: concurrent connections (default 8)')
     .option('--batch <n>', 'ingest: records per request (default 100)')
     .action(async (target: string, opts: BenchOptions) => {
-      setStatus(await benchCommand(target, opts, io));
+      setStatus(await benchCommand(target, opts, io, cli.env));
     });
 
   program

@@ -6,9 +6,10 @@ import { benchPipelineCommand } from './bench-pipeline.js';
 import { benchRulesCommand } from './bench-rules.js';
 import { benchCorrelationCommand } from './bench-correlation.js';
 import { benchIngestCommand } from './bench-ingest.js';
+import { benchUiCommand } from './bench-ui.js';
 import type { CliIo } from '../io.js';
 
-const TARGETS = ['pipeline', 'decode', 'rules', 'correlation', 'ingest'];
+const TARGETS = ['pipeline', 'decode', 'rules', 'correlation', 'ingest', 'ui'];
 
 export interface BenchOptions {
   json?: boolean;
@@ -22,13 +23,13 @@ export interface BenchOptions {
   batch?: string;
 }
 
-export async function benchCommand(target: string, opts: BenchOptions, io: CliIo): Promise<number> {
+export async function benchCommand(target: string, opts: BenchOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!TARGETS.includes(target)) {
     io.err(`vigil bench: unknown target "${target}" (known: ${TARGETS.join(', ')})\n`);
     return 2;
   }
   // The pipeline streams files, so its default workload is ten times the in-memory ones'.
-  const records = Number(opts.records ?? (target === 'pipeline' ? '300000' : target === 'correlation' ? '1000000' : target === 'ingest' ? '200000' : '30000'));
+  const records = Number(opts.records ?? (target === 'pipeline' ? '300000' : target === 'correlation' ? '1000000' : target === 'ingest' ? '200000' : target === 'ui' ? '10000' : '30000'));
   // The pipeline streams its files once per pass and round, so it takes fewer rounds by default.
   const rounds = Number(opts.rounds ?? (target === 'pipeline' ? '3' : '25'));
   if (!Number.isInteger(records) || records < 1 || !Number.isInteger(rounds) || rounds < 1) {
@@ -39,6 +40,7 @@ export async function benchCommand(target: string, opts: BenchOptions, io: CliIo
   if (target === 'pipeline') return benchPipelineCommand(opts, records, rounds, io);
   if (target === 'correlation') return benchCorrelationCommand(opts, records, io);
   if (target === 'ingest') return benchIngestCommand(opts, records, io);
+  if (target === 'ui') return benchUiCommand(opts, records, env, io);
   let lines: string[];
   let streams: string[];
   try {

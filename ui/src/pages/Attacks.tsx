@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { query } from '../api.js';
 import { EntityLink, ErrorBox, Intent, KillChainStrip, Loading, mainEntities, Select, Severity, StatusBadge, Time } from '../components/common.js';
 import { useApp, useLiveRefresh } from '../context.js';
@@ -146,37 +146,7 @@ export default function Attacks(): ReactNode {
           </thead>
           <tbody>
             {items.map((a) => (
-              <tr key={a.id} className={fresh.has(a.id) ? 'fresh' : undefined} data-testid="attack-row" data-intent={a.intent} data-id={a.id}>
-                <td>
-                  <Severity value={a.severity} />
-                </td>
-                <td>
-                  <a className="strong" href={href.attack(a.id)}>
-                    {a.name}
-                  </a>
-                  <div>
-                    <Intent value={a.intent} /> <span className="muted">score {a.score.toFixed(2)}</span>
-                  </div>
-                </td>
-                <td>
-                  <KillChainStrip tactics={a.tactics} />
-                  <div className="muted small">{a.tactics.length} of 14 stages</div>
-                </td>
-                <td className="entities">
-                  {mainEntities(a.entities).map((e) => (
-                    <EntityLink key={`${e.type}:${e.id}`} e={e} />
-                  ))}
-                </td>
-                <td>
-                  <Time iso={a.first_seen} />
-                </td>
-                <td>
-                  <Time iso={a.last_seen} />
-                </td>
-                <td>
-                  <StatusBadge value={a.status} />
-                </td>
-              </tr>
+              <AttackRow key={a.id} a={a} fresh={fresh.has(a.id)} />
             ))}
           </tbody>
         </table>
@@ -189,3 +159,40 @@ export default function Attacks(): ReactNode {
     </section>
   );
 }
+
+/** One row; memoized, so paging and live refreshes redraw only the rows that changed. */
+const AttackRow = memo(function AttackRow({ a, fresh }: { a: Attack; fresh: boolean }): ReactNode {
+  return (
+    <tr className={fresh ? 'fresh' : undefined} data-testid="attack-row" data-intent={a.intent} data-id={a.id}>
+      <td>
+        <Severity value={a.severity} />
+      </td>
+      <td>
+        <a className="strong" href={href.attack(a.id)}>
+          {a.name}
+        </a>
+        <div>
+          <Intent value={a.intent} /> <span className="muted">score {a.score.toFixed(2)}</span>
+        </div>
+      </td>
+      <td>
+        <KillChainStrip tactics={a.tactics} />
+        <div className="muted small">{a.tactics.length} of 14 stages</div>
+      </td>
+      <td className="entities">
+        {mainEntities(a.entities).map((e) => (
+          <EntityLink key={`${e.type}:${e.id}`} e={e} />
+        ))}
+      </td>
+      <td>
+        <Time iso={a.first_seen} />
+      </td>
+      <td>
+        <Time iso={a.last_seen} />
+      </td>
+      <td>
+        <StatusBadge value={a.status} />
+      </td>
+    </tr>
+  );
+});
