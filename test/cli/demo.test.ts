@@ -3,7 +3,7 @@
  * into it. Replayed here at a high speed factor; `npm start` uses 15 (the hour in four minutes).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -43,6 +43,19 @@ describe('vigil demo (npm start)', () => {
       assert.equal(await run, 0);
     } finally {
       stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('never wipes a folder that is not its own', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vigil-demo-guard-'));
+    try {
+      await writeFile(join(dir, 'vigil.db'), 'a real store');
+      const io = memoryIo();
+      assert.equal(await main(['demo', '--port', '0', '--data', dir], io, { env: {}, lifecycle: () => ({ stopped: Promise.resolve() }) }), 1);
+      assert.match(io.stderr(), /holds data that is not the demo's/);
+      assert.equal(await readFile(join(dir, 'vigil.db'), 'utf8'), 'a real store');
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -7,7 +7,7 @@
  */
 
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_UI_DIR } from '../../api/server.js';
@@ -67,7 +67,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIo, env: NodeJS.Proc
     const truth = await simulate(simDir, { seed, startMs, durationMs, rate: 2, scenarios });
     const records = await loadTelemetry(join(simDir, TELEMETRY_DIR));
 
-    await rm(dataDir, { recursive: true, force: true });
+    await resetDemoStore(dataDir);
     service = await startService({
       host: opts.host ?? env['VIGIL_HOST'] ?? '127.0.0.1',
       port,
@@ -134,13 +134,36 @@ export async function demoCommand(opts: DemoOptions, io: CliIo, env: NodeJS.Proc
     io.err('vigil: shutting down…\n');
     return 0;
   } catch (err) {
-    io.err(`vigil demo: ${messageOf(err)}\n`);
+    const inUse = (err as { code?: string }).code === 'EADDRINUSE';
+    io.err(`vigil demo: ${inUse ? `port ${port} is in use (another Vigil?): stop it, or pick another port with --port or VIGIL_PORT` : messageOf(err)}\n`);
     return 1;
   } finally {
     abort.abort();
     await service?.close();
     await rm(simDir, { recursive: true, force: true });
   }
+}
+
+/** Marks a folder as the demo's own, so that only such a folder is ever wiped. */
+const DEMO_MARKER = '.vigil-demo';
+
+/**
+ * Empties the demo's data folder for a fresh start. A folder that holds anything but a demo
+ * store (a real store given by mistake as --data) is never touched.
+ */
+async function resetDemoStore(dir: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    // Absent: nothing to clear.
+  }
+  if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+    throw new Error(`${dir} holds data that is not the demo's; the demo wipes its folder at each start, so give it another --data folder`);
+  }
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, DEMO_MARKER), 'This folder is the Vigil demo\'s store; `vigil demo` empties it at each start.\n');
 }
 
 function usage(io: CliIo, message: string): number {
