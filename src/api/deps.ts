@@ -16,6 +16,8 @@ export interface ApiDeps {
   /** Facts for `/metrics` beyond the processor's counts. */
   readonly stats: () => Record<string, number>;
   readonly ready: () => boolean;
+  /** What loading the running rules warned about (unused lists and macros…). */
+  readonly ruleWarnings: () => readonly string[];
   /** Reloads the rules, validated before they replace the running ones. */
   readonly reload: () => Promise<{ ok: true; signalRules: number; correlationRules: number; replayed: number } | { ok: false; problems: readonly string[] }>;
   /**

@@ -74,6 +74,8 @@ export class LiveDetection {
   readonly #tree: { readonly size: number };
   readonly rules: { readonly signalRules: number; readonly correlationRules: number };
   readonly ruleList: readonly RuleInfo[];
+  /** What loading the rules warned about (unused lists and macros…), each with file and line. */
+  readonly ruleWarnings: readonly string[];
   #changed = new Map<string, Threat | Attack>();
   /** `kind \0 rule \0 subject` of the analysts' suppressions. */
   readonly #suppressions = new Set<string>();
@@ -87,6 +89,7 @@ export class LiveDetection {
     tree: { readonly size: number };
     rules: { signalRules: number; correlationRules: number };
     ruleList: readonly RuleInfo[];
+    ruleWarnings: readonly string[];
   }) {
     this.#decoders = parts.decoders;
     this.#correlation = parts.correlation((o) => this.#changed.set(o.id, o));
@@ -95,6 +98,7 @@ export class LiveDetection {
     this.#tree = parts.tree;
     this.rules = parts.rules;
     this.ruleList = parts.ruleList;
+    this.ruleWarnings = parts.ruleWarnings;
   }
 
   /** Loads the rules, feeds and baselines; undefined (with every problem written to `io`) when they have errors. */
@@ -117,6 +121,7 @@ export class LiveDetection {
       stages: (correlation, suppressed) => new Stages({ detector: loaded.detector, also: baseline === undefined ? [intel] : [intel, baseline], correlation, suppressed }),
       baseline,
       rules: { signalRules: loaded.enabled, correlationRules: loaded.correlation.rules.length },
+      ruleWarnings: loaded.warnings,
       ruleList: [
         ...loaded.set.rules.map((r) => ({ name: r.name, kind: 'signal' as const, source: r.source, severity: r.priority, tags: r.tags, enabled: r.enabled, file: r.position.file, line: r.position.line })),
         ...loaded.correlation.rules.map((r) => ({

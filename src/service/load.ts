@@ -35,7 +35,7 @@ export async function loadDetector(
   opts: { rules?: readonly string[]; defaultRules?: boolean; ruleMatching?: string },
   sources: readonly RuleSourceSpec<VigilEvent>[],
   io: ProblemSink,
-): Promise<{ detector: Detector; correlation: CorrelationSet; enabled: number; set: RuleSet<VigilEvent> } | undefined> {
+): Promise<{ detector: Detector; correlation: CorrelationSet; enabled: number; set: RuleSet<VigilEvent>; warnings: string[] } | undefined> {
   const paths = [...(opts.defaultRules === false ? [] : [DEFAULT_RULES_DIR]), ...(opts.rules ?? [])];
   const read = await readRuleFiles(paths);
   const falco = read.files.filter((f) => !isCorrelationFile(f.text));
@@ -47,7 +47,8 @@ export async function loadDetector(
     io.err(`vigil: ${errors.length} error(s) in the rules; nothing analyzed (vigil rules check shows warnings too)\n`);
     return undefined;
   }
-  return { detector: new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching)), correlation, enabled: set.counts.enabled, set };
+  const warnings = [...read.diagnostics, ...set.diagnostics, ...correlation.diagnostics].filter((d) => d.severity !== 'error').map(formatDiagnostic);
+  return { detector: new Detector(set, opts.ruleMatching === 'all' ? 'all' : ('first' satisfies RuleMatching)), correlation, enabled: set.counts.enabled, set, warnings };
 }
 
 /**

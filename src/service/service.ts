@@ -135,6 +135,7 @@ async function startOn(store: Store, config: ServiceConfig, clock: Clock): Promi
       },
       ready: () => processor.started,
       reload,
+      ruleWarnings: () => processor.detection.ruleWarnings,
       falsePositive: async (kind, finding, actor) => {
         const doc = finding.doc;
         const rule = String(doc['rule'] ?? '');

@@ -12,6 +12,9 @@ import { STORE_KINDS } from '../support/live.js';
 import { startTestService } from '../support/start.js';
 
 const RULE = `
+- list: never_used
+  items: [a, b]
+
 - rule: Secret read
   desc: a test rule
   condition: ka.verb=get and ka.target.resource=secrets
@@ -92,6 +95,11 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(credential?.techniques.find((x) => x.id === 'T1552'), { id: 'T1552', name: 'Unsecured Credentials', rules: ['Secret read'], fired: 2 });
         const covered = cov.tactics.flatMap((x) => x.techniques).filter((x) => x.rules.length > 0).map((x) => x.id);
         assert.deepEqual([...new Set(covered)], ['T1552']);
+
+        const rules = (await get('/api/v1/rules')).body as { items: { name: string; fired: number }[]; warnings: string[] };
+        assert.deepEqual(rules.items.map((r) => [r.name, r.fired]), [['Secret read', 2]]);
+        assert.equal(rules.warnings.length, 1);
+        assert.match(rules.warnings[0] ?? '', /mine\.yaml:2:\d+: .*never_used/, 'the load warning names its file and line');
 
         const found = (await get('/api/v1/signals?q=X3')).body as { items: { output: string }[] };
         assert.equal(found.items.length, 1);

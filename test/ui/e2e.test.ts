@@ -134,6 +134,39 @@ describe('web UI, end to end in Chromium', () => {
       await page.getByTestId('intent-cryptojacking').waitFor();
       await waitForText(page, '[data-testid="status-acknowledged"] .stat-n', /^[1-9]/);
       await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+
+      // Every other page, through the navigation, with what it must show.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Threats' }).click();
+      await page.getByTestId('threats-list').locator('tbody tr').first().waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Signals' }).click();
+      await page.getByTestId('signals-list').locator('tbody tr').first().waitFor();
+      const rows = page.getByTestId('signals-list').locator('tbody tr');
+      await rows.first().waitFor();
+      const all = await rows.count();
+      const rule = ((await rows.last().locator('td').nth(1).textContent()) ?? '').trim();
+      await page.getByLabel('Search (rule, name, output, entity)').fill(rule.toUpperCase());
+      await page.getByRole('button', { name: 'Search' }).click();
+      // The search reloads the list: wait for the rows to be only those naming the rule.
+      let found: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        found = await rows.allTextContents();
+        if (found.length > 0 && found.every((x) => x.includes(rule))) break;
+        await page.waitForTimeout(100);
+      }
+      assert.ok(found.length > 0 && found.length <= all && found.every((x) => x.includes(rule)), `searching "${rule}" finds its signals only: ${found.length} rows`);
+      await page.getByTestId('signals-list').locator('tbody tr a').first().click();
+      await page.getByRole('button', { name: /Show raw record/ }).click();
+      await page.getByTestId('raw-record').waitFor();
+      const pod = attack.entities.find((x) => x.type === 'pod');
+      assert.ok(pod);
+      await page.goto(`${service.url}/#/entities/pod/${pod.id}`);
+      await page.getByRole('heading', { name: /Attacks \(1\)/ }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Entities' }).click();
+      await page.getByRole('heading', { name: 'Entities' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Coverage' }).click();
+      await page.locator('[data-testid="matrix"] .cell-seen').first().waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
+      await page.getByTestId('rules-list').locator('tbody tr').first().waitFor();
       assert.deepEqual(problems, [], 'no errors in the browser console');
     } finally {
       await browser.close();

@@ -49,25 +49,26 @@ export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, inputs: read
 }
 
 /**
- * Calls `onChange` (at most once per `waitMs`) when the live stream brings one of `kinds`, and
- * when it says it reset. Pages reload what they show from the API rather than patching it, so
+ * Calls `onChange` (at most once per `waitMs`) when the live stream brings one of `kinds` that
+ * is `relevant` (default: any), and when it says it reset. Pages reload what they show from the API rather than patching it, so
  * filters and order stay the server's.
  */
-export function useLiveRefresh(kinds: readonly LiveKind[], onChange: (data: unknown) => void, waitMs = 800): void {
+export function useLiveRefresh(kinds: readonly LiveKind[], onChange: () => void, waitMs = 800, relevant?: (data: unknown) => boolean): void {
   const { live } = useApp();
   const cb = useRef(onChange);
   cb.current = onChange;
+  const wanted = useRef(relevant);
+  wanted.current = relevant;
   const key = kinds.join(',');
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let last: unknown;
     const unsubscribe = live.subscribe((m) => {
-      if (m.kind !== 'reset' && !key.split(',').includes(m.kind)) return;
-      last = m.data;
+      // A reset always counts: the stream lost track, whatever is shown may be stale.
+      if (m.kind !== 'reset' && (!key.split(',').includes(m.kind) || wanted.current?.(m.data) === false)) return;
       if (timer !== undefined) return;
       timer = setTimeout(() => {
         timer = undefined;
-        cb.current(last);
+        cb.current();
       }, waitMs);
     });
     return () => {

@@ -55,6 +55,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const fired = deps.processor.fired;
     return {
       items: deps.processor.detection.ruleList.map((r) => ({ ...r, fired: fired.get(r.name) ?? 0 })),
+      warnings: deps.ruleWarnings(),
     };
   });
 

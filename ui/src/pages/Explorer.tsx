@@ -44,7 +44,11 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
     setHashParams({ ...filters, period: filters.period === 'all' ? '' : filters.period });
     void load();
   }, [load, filters]);
-  useLiveRefresh([kind === 'signals' ? 'signal' : 'threat'], () => void load(), 2000);
+  // New items reload the first page; once the user has paged further, a button offers it
+  // instead, so what they are reading does not move under them.
+  const [stale, setStale] = useState(false);
+  const paged = items.length > 100;
+  useLiveRefresh([kind === 'signals' ? 'signal' : 'threat'], () => (paged ? setStale(true) : void load()), 2000);
   const more = async (): Promise<void> => {
     if (next === null) return;
     try {
@@ -101,6 +105,17 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
         <button type="submit">Search</button>
       </form>
       <ErrorBox error={error} />
+      {stale ? (
+        <p className="notice" role="status">
+          Newer {kind} arrived.{' '}
+          <button type="button" onClick={() => {
+            setStale(false);
+            void load();
+          }}>
+            Show the latest
+          </button>
+        </p>
+      ) : null}
       <Loading when={loading && items.length === 0} />
       {!loading && items.length === 0 && error === undefined ? <p className="empty">Nothing matches.</p> : null}
       {items.length > 0 ? (

@@ -6,7 +6,7 @@ import type { RuleInfo } from '../types.js';
 /** The loaded rules (signal rules and correlation rules), their source, file and firing counts; reload for admins. */
 export default function Rules(): ReactNode {
   const { api, me } = useApp();
-  const r = useLoad((signal) => api.get<{ items: RuleInfo[] }>('/api/v1/rules', signal), []);
+  const r = useLoad((signal) => api.get<{ items: RuleInfo[]; warnings: string[] }>('/api/v1/rules', signal), []);
   useLiveRefresh(['signal', 'threat', 'attack'], r.reload, 5000);
   const [text, setText] = useState('');
   const [kind, setKind] = useState('');
@@ -53,6 +53,18 @@ export default function Rules(): ReactNode {
             </ul>
           ) : null}
         </div>
+      ) : null}
+      {(r.data?.warnings.length ?? 0) > 0 ? (
+        <details className="card">
+          <summary>{r.data?.warnings.length} warning(s) from loading these rules</summary>
+          <ul className="problems">
+            {r.data?.warnings.map((w) => (
+              <li key={w} className="mono small">
+                {w}
+              </li>
+            ))}
+          </ul>
+        </details>
       ) : null}
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label className="field grow">

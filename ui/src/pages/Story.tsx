@@ -12,9 +12,7 @@ export default function Story({ id }: { id: string }): ReactNode {
   const { api } = useApp();
   const r = useLoad((signal) => api.get<StoryData>(`/api/v1/attacks/${encodeURIComponent(id)}`, signal), [id]);
   // The attack grows while it is in progress: reload when it, or anything, is updated.
-  useLiveRefresh(['attack'], (data) => {
-    if ((data as { id?: string } | undefined)?.id === id || data === undefined) r.reload();
-  }, 500);
+  useLiveRefresh(['attack'], r.reload, 500, (data) => (data as { id?: string } | undefined)?.id === id);
   if (r.error !== undefined && r.data === undefined) {
     return (
       <section>
