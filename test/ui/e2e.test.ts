@@ -174,6 +174,50 @@ describe('web UI, end to end in Chromium', () => {
     }
   });
 
+  it('works from the keyboard alone: sign in, reach an attack, act on it', async (t) => {
+    const browser = await launchChromium(t);
+    if (browser === undefined) return;
+    const svc = await startTestService(t, 'sqlite');
+    try {
+      assert.ok(svc);
+      const { service, token } = svc;
+      await replay(records, { baseUrl: service.url, token, speed: 3000, tickMs: 50 });
+      await service.processor.idle();
+      const page = await browser.newPage();
+      await page.goto(`${service.url}/`);
+      // The sign-in field has the focus; Enter submits.
+      await page.keyboard.type(token);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      // A new page puts the focus on its heading; the navigation and the skip link are before it.
+      const focused = async (): Promise<string> => page.evaluate('document.activeElement ? document.activeElement.textContent.trim() : ""') as Promise<string>;
+      assert.equal(await focused(), 'Overview');
+      let steps = 0;
+      while ((await focused()) !== 'Skip to content' && steps++ < 20) await page.keyboard.press('Shift+Tab');
+      assert.equal(await focused(), 'Skip to content');
+      steps = 0;
+      while ((await focused()) !== 'Attacks' && steps++ < 10) await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Attacks' }).waitFor();
+      await page.locator('[data-testid="attack-row"]').first().waitFor();
+      // Into the list: the first attack's link, then its story.
+      const name = ((await page.locator('[data-testid="attack-row"] a.strong').first().textContent()) ?? '').trim();
+      steps = 0;
+      while ((await focused()) !== name && steps++ < 60) await page.keyboard.press('Tab');
+      assert.equal(await focused(), name, 'the attack link is reachable with Tab');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('story').waitFor();
+      steps = 0;
+      while ((await focused()) !== 'Resolve' && steps++ < 80) await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'Resolve', 'the actions are reachable with Tab');
+      await page.keyboard.press('Enter');
+      await page.getByText('Marked resolved.').waitFor();
+    } finally {
+      await browser.close();
+      await svc?.stop();
+    }
+  });
+
   it('takes the token from the printed link, drops it from the address bar, and signs out on a revoked token', async (t) => {
     const browser = await launchChromium(t);
     if (browser === undefined) return;
