@@ -34,25 +34,26 @@ function body(source: SourceKind, texts: readonly string[]): { readonly type: st
   return { type: 'application/x-ndjson', text: `${texts.join('\n')}\n` };
 }
 
-/** Sends one source's records; retries on 503 (the server asks for time) and on a dropped connection. */
+/** Records per request: well inside the server's default body limits (16 MB, 50 000 records). */
+const MAX_PER_REQUEST = 2000;
+
+/**
+ * Sends one source's records; retries when the server answers 503 (it asks for time: nothing
+ * was stored). A dropped connection is not retried: the records may have been stored already.
+ */
 async function post(options: ReplayOptions, source: SourceKind, texts: readonly string[]): Promise<number> {
   const b = body(source, texts);
   for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(`${options.baseUrl}/api/v1/ingest/${PATHS[source]}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': b.type },
-        body: b.text,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
-      if (res.status === 202) return ((await res.json()) as { rejected: number }).rejected;
-      const text = await res.text();
-      if (res.status !== 503 || attempt >= 20) throw new Error(`ingestion of ${texts.length} ${source} record(s) answered ${res.status}: ${text.slice(0, 300)}`);
-      await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
-    } catch (err) {
-      if (options.signal?.aborted === true || attempt >= 5 || (err instanceof Error && err.message.startsWith('ingestion of'))) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const res = await fetch(`${options.baseUrl}/api/v1/ingest/${PATHS[source]}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': b.type },
+      body: b.text,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (res.status === 202) return ((await res.json()) as { rejected: number }).rejected;
+    const text = await res.text();
+    if (res.status !== 503 || attempt >= 30) throw new Error(`ingestion of ${texts.length} ${source} record(s) answered ${res.status}: ${text.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
   }
 }
 
@@ -74,7 +75,9 @@ export async function replay(records: readonly TimedRecord[], options: ReplayOpt
       list.push(r.text);
       next++;
     }
-    for (const [source, texts] of bySource) rejected += await post(options, source, texts);
+    for (const [source, texts] of bySource) {
+      for (let i = 0; i < texts.length; i += MAX_PER_REQUEST) rejected += await post(options, source, texts.slice(i, i + MAX_PER_REQUEST));
+    }
     options.onProgress?.({ sent: next, total: records.length, eventTimeMs: Math.min(horizon, records[records.length - 1]?.timeMs ?? horizon), rejected });
     if (next < records.length) await new Promise((r) => setTimeout(r, tick));
   }

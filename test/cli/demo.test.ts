@@ -55,6 +55,12 @@ describe('vigil demo (npm start)', () => {
       assert.equal(await main(['demo', '--port', '0', '--data', dir], io, { env: {}, lifecycle: () => ({ stopped: Promise.resolve() }) }), 1);
       assert.match(io.stderr(), /holds data that is not the demo's/);
       assert.equal(await readFile(join(dir, 'vigil.db'), 'utf8'), 'a real store');
+      // A file given as the folder is not the demo's either.
+      const file = join(dir, 'vigil.db');
+      const again = memoryIo();
+      assert.equal(await main(['demo', '--port', '0', '--data', file], again, { env: {}, lifecycle: () => ({ stopped: Promise.resolve() }) }), 1);
+      assert.match(again.stderr(), /is not a folder the demo can use/);
+      assert.equal(await readFile(file, 'utf8'), 'a real store');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -72,12 +72,12 @@ describe('web UI, end to end in Chromium', () => {
       problems.length = 0; // the 401 of the refused token is logged by the browser, as it should be
       await page.getByLabel('API token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.getByRole('heading', { name: 'Overview', exact: true, level: 1 }).waitFor();
       await page.getByTestId('live').filter({ hasText: 'live' }).waitFor();
 
       // The attack list is open and empty; the attack arrives while we watch.
       await page.goto(`${service.url}/#/attacks`);
-      await page.getByRole('heading', { name: 'Attacks' }).waitFor();
+      await page.getByRole('heading', { name: 'Attacks', exact: true, level: 1 }).waitFor();
       await page.getByText('No attack matches').waitFor();
       const sent = await replay(records, { baseUrl: service.url, token, speed: 3000, tickMs: 50 });
       assert.equal(sent.sent, records.length);
@@ -162,7 +162,14 @@ describe('web UI, end to end in Chromium', () => {
       await page.goto(`${service.url}/#/entities/pod/${pod.id}`);
       await page.getByRole('heading', { name: /Attacks \(1\)/ }).waitFor();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Entities' }).click();
-      await page.getByRole('heading', { name: 'Entities' }).waitFor();
+      await page.getByRole('heading', { name: 'Entities', exact: true, level: 1 }).waitFor();
+      // A file's id starts with a slash: its link must still open it.
+      await page.getByLabel('Type').selectOption('file');
+      const fileRow = page.locator('table.list tbody tr').filter({ has: page.locator('td.mono', { hasText: /^\// }) }).first();
+      await fileRow.waitFor();
+      const path = ((await fileRow.locator('td.mono').textContent()) ?? '').trim();
+      await fileRow.locator('a.entity').click();
+      await page.getByRole('heading', { name: new RegExp(`file ${escape(path)}`) }).waitFor();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Coverage' }).click();
       await page.locator('[data-testid="matrix"] .cell-seen').first().waitFor();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Rules' }).click();
@@ -186,19 +193,30 @@ describe('web UI, end to end in Chromium', () => {
       const page = await browser.newPage();
       await page.goto(`${service.url}/`);
       // The sign-in field has the focus; Enter submits.
+      await page.getByLabel('API token').waitFor();
+      assert.equal(await page.evaluate('document.activeElement.name'), 'token');
       await page.keyboard.type(token);
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await page.getByRole('heading', { name: 'Overview', exact: true, level: 1 }).waitFor();
       // A new page puts the focus on its heading; the navigation and the skip link are before it.
       const focused = async (): Promise<string> => page.evaluate('document.activeElement ? document.activeElement.textContent.trim() : ""') as Promise<string>;
       assert.equal(await focused(), 'Overview');
       let steps = 0;
       while ((await focused()) !== 'Skip to content' && steps++ < 20) await page.keyboard.press('Shift+Tab');
       assert.equal(await focused(), 'Skip to content');
+      // The skip link moves the focus to the content and leaves the page (the hash holds the route).
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate('document.activeElement.id'), 'main');
+      await page.getByRole('heading', { name: 'Overview', exact: true, level: 1 }).waitFor();
+      assert.match(page.url(), /#\/overview$|\/$/);
+      await page.keyboard.press('Shift+Tab');
+      steps = 0;
+      while ((await focused()) !== 'Skip to content' && steps++ < 20) await page.keyboard.press('Shift+Tab');
       steps = 0;
       while ((await focused()) !== 'Attacks' && steps++ < 10) await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'Attacks', 'the navigation is reachable with Tab');
       await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: 'Attacks' }).waitFor();
+      await page.getByRole('heading', { name: 'Attacks', exact: true, level: 1 }).waitFor();
       await page.locator('[data-testid="attack-row"]').first().waitFor();
       // Into the list: the first attack's link, then its story.
       const name = ((await page.locator('[data-testid="attack-row"] a.strong').first().textContent()) ?? '').trim();
@@ -226,7 +244,7 @@ describe('web UI, end to end in Chromium', () => {
       assert.ok(svc);
       const page = await browser.newPage();
       await page.goto(`${svc.service.url}/?token=${svc.token}#/rules`);
-      await page.getByRole('heading', { name: 'Rules' }).waitFor();
+      await page.getByRole('heading', { name: 'Rules', exact: true, level: 1 }).waitFor();
       assert.doesNotMatch(page.url(), /token=/);
       await page.getByTestId('rules-list').locator('tbody tr').first().waitFor();
       assert.ok((await page.getByTestId('rules-list').locator('tbody tr').count()) > 50, 'the loaded rules are listed');

@@ -35,8 +35,18 @@ export default function App({ session }: { session: Session }): ReactNode {
   useEffect(() => session.subscribe(() => setToken(session.token)), [session]);
   useEffect(() => {
     setMe(undefined);
+    setError(undefined);
     if (token === null) return;
-    api.get<Me>('/api/v1/me').then(setMe, (e: unknown) => setError(e as Error));
+    const ctl = new AbortController();
+    api.get<Me>('/api/v1/me', ctl.signal).then(
+      (m) => {
+        if (!ctl.signal.aborted) setMe(m);
+      },
+      (e: unknown) => {
+        if (!ctl.signal.aborted) setError(e as Error);
+      },
+    );
+    return () => ctl.abort();
   }, [api, token]);
   if (token === null) return <Login session={session} />;
   if (me === undefined) {
@@ -80,7 +90,15 @@ function SignedIn({ api, me }: { api: Api; me: Me }): ReactNode {
   }, [route]);
   return (
     <Ctx.Provider value={ctx}>
-      <a className="skip" href="#main">
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          // Moves the focus without touching the hash, which holds the route.
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="top">
@@ -130,7 +148,7 @@ function SignedIn({ api, me }: { api: Api; me: Me }): ReactNode {
           </button>
         </div>
       </header>
-      <main id="main">
+      <main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading when />}>
           <Page route={route} />
         </Suspense>

@@ -6,8 +6,12 @@
 const TOKEN_KEY = 'vigil.token';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** The error body's other members (a rule reload's `problems`). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(readonly status: number, readonly code: string, message: string, details: Readonly<Record<string, unknown>> = {}) {
     super(message);
+    this.details = details;
   }
 }
 
@@ -93,8 +97,8 @@ export class Api {
       throw new ApiError(res.status, 'BAD_RESPONSE', `The server answered ${res.status} with something that is not JSON.`);
     }
     if (!res.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ApiError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `HTTP ${res.status}`);
+      const body = (parsed ?? {}) as { error?: { code?: string; message?: string } } & Record<string, unknown>;
+      throw new ApiError(res.status, body.error?.code ?? 'HTTP_ERROR', body.error?.message ?? `HTTP ${res.status}`, body);
     }
     return parsed as T;
   }

@@ -25,26 +25,42 @@ export interface Loaded<T> {
 }
 
 /**
- * Loads `fn` when its inputs change and on `reload()`. A newer load supersedes an older one
- * (an aborted request never overwrites fresher data); data stays on screen while reloading.
+ * Loads `fn` when its inputs change and on `reload()`. New inputs abort the request in flight (its
+ * answer would be for the old ones); a reload while one is in flight waits for it and runs once
+ * after, so frequent live updates never starve a slow answer. Data stays on screen meanwhile.
  */
 export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, inputs: readonly unknown[]): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const [tick, setTick] = useState(0);
+  const flight = useRef({ busy: false, again: false });
   useEffect(() => {
     const ctl = new AbortController();
+    const f = flight.current;
+    f.busy = true;
     setState((s) => ({ ...s, loading: true }));
+    const settle = (next: (s: { data: T | undefined; error: Error | undefined; loading: boolean }) => { data: T | undefined; error: Error | undefined; loading: boolean }): void => {
+      if (ctl.signal.aborted) return;
+      f.busy = false;
+      setState(next);
+      if (f.again) {
+        f.again = false;
+        setTick((t) => t + 1);
+      }
+    };
     fn(ctl.signal).then(
-      (data) => {
-        if (!ctl.signal.aborted) setState({ data, error: undefined, loading: false });
-      },
-      (error: unknown) => {
-        if (!ctl.signal.aborted) setState((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false }));
-      },
+      (data) => settle(() => ({ data, error: undefined, loading: false })),
+      (error: unknown) => settle((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
     );
-    return () => ctl.abort();
+    return () => {
+      ctl.abort();
+      f.busy = false;
+      f.again = false;
+    };
   }, [...inputs, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const reload = useCallback(() => {
+    if (flight.current.busy) flight.current.again = true;
+    else setTick((t) => t + 1);
+  }, []);
   return { ...state, reload };
 }
 

@@ -40,14 +40,18 @@ export class LiveStream {
     return () => this.#stateListeners.delete(l);
   }
 
+  /** Each start begins a run of its own: a loop whose run is over ends, whatever came after. */
+  #run = 0;
+
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    void this.#loop();
+    void this.#loop(++this.#run);
   }
 
   stop(): void {
     this.#stopped = true;
+    this.#run++;
     this.#abort?.abort();
   }
 
@@ -57,9 +61,9 @@ export class LiveStream {
     for (const l of this.#stateListeners) l(c);
   }
 
-  async #loop(): Promise<void> {
+  async #loop(run: number): Promise<void> {
     let delay = 1000;
-    while (!this.#stopped) {
+    while (run === this.#run) {
       this.#abort = new AbortController();
       try {
         const res = await this.#api.raw('/api/v1/stream', {
@@ -77,8 +81,8 @@ export class LiveStream {
       } catch {
         // Dropped or refused: retried below.
       }
+      if (run !== this.#run) return;
       this.#setConnected(false);
-      if (this.#stopped) return;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 15_000);
     }

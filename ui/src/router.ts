@@ -18,12 +18,21 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '').split('?')[0] ?? '';
-  const parts = path.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+  // Only `#/…` is a route: any other hash (an in-page anchor) leaves the page where it is.
+  if (path === '' || !path.startsWith('/')) return { page: 'overview' };
+  let parts: string[];
+  try {
+    // Empty segments are kept after an entity's type: a file's id starts with a slash.
+    parts = path.slice(1).split('/').map((p) => decodeURIComponent(p));
+  } catch {
+    return { page: 'not-found', path };
+  }
   const [a, b, ...rest] = parts;
-  if (a === undefined || a === 'overview') return { page: 'overview' };
-  if (a === 'attacks') return b === undefined ? { page: 'attacks' } : { page: 'attack', id: b };
-  if (a === 'signals' || a === 'threats') return b === undefined ? { page: 'explore', kind: a } : { page: 'finding', kind: a, id: b };
-  if (a === 'entities') return b === undefined ? { page: 'entities' } : { page: 'entity', type: b, id: rest.join('/') };
+  const more = b !== undefined && b !== '';
+  if (a === undefined || a === '' || a === 'overview') return { page: 'overview' };
+  if (a === 'attacks') return more ? { page: 'attack', id: b } : { page: 'attacks' };
+  if (a === 'signals' || a === 'threats') return more ? { page: 'finding', kind: a, id: b } : { page: 'explore', kind: a };
+  if (a === 'entities') return more && rest.length > 0 ? { page: 'entity', type: b, id: rest.join('/') } : { page: 'entities' };
   if (a === 'rules') return { page: 'rules' };
   if (a === 'coverage') return { page: 'coverage' };
   return { page: 'not-found', path };
@@ -42,10 +51,14 @@ export const href = {
   coverage: (): string => '#/coverage',
 };
 
+/** The current route; a hash that is not a route (`#main`, the skip link's target) keeps the page. */
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseRoute(window.location.hash));
   useEffect(() => {
-    const on = (): void => setRoute(parseRoute(window.location.hash));
+    const on = (): void => {
+      const h = window.location.hash;
+      if (h === '' || h.startsWith('#/')) setRoute(parseRoute(h));
+    };
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);

@@ -23,7 +23,12 @@ function increment(o: Record<string, number>, key: string, n: number): void {
   o[key] = (o[key] ?? 0) + n;
 }
 
+/** Open browsers refresh the overview on live updates: one count per period serves them all for this long. */
+const OVERVIEW_CACHE_MS = 2000;
+
 export function registerOverviewRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  let cached: { key: string; atMs: number; body: Record<string, unknown> } | undefined;
+
   app.get('/api/v1/me', { config: { role: 'viewer' } }, async (req) => ({ name: req.caller?.name ?? '', role: req.caller?.role ?? 'viewer' }));
 
   app.get('/api/v1/overview', { config: { role: 'viewer' }, schema: { querystring: PERIOD_QUERY } }, async (req, reply) => {
@@ -33,6 +38,8 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: ApiDeps): voi
     const since = q.since === undefined ? (until ?? now) - DAY_MS : parseTime(q.since)?.ms;
     if (since === undefined || until === undefined) return reply.code(400).send(problem('INVALID_REQUEST', `since and until must be RFC 3339 times (got ${JSON.stringify(q.since ?? q.until)})`));
     if (since >= until) return reply.code(400).send(problem('INVALID_REQUEST', 'since must be before until'));
+    const key = `${Math.floor(since / 1000)}:${Math.floor(until / 1000)}`;
+    if (cached !== undefined && cached.key === key && now - cached.atMs < OVERVIEW_CACHE_MS) return cached.body;
     const summary = await deps.store.summarize(since, until);
     const funnel = { events: 0, signals: 0, threats: 0, attacks: 0 };
     const byIntent: Record<string, number> = {};
@@ -52,7 +59,7 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: ApiDeps): voi
     const received = new Map(summary.records.map((r) => [r.source, r.n]));
     const health = deps.ingestor.sources.health(now);
     const names = [...new Set([...received.keys(), ...health.map((h) => h.source)])].sort();
-    return {
+    const body = {
       since: new Date(since).toISOString(),
       until: new Date(until).toISOString(),
       funnel,
@@ -70,6 +77,8 @@ export function registerOverviewRoutes(app: FastifyInstance, deps: ApiDeps): voi
       }),
       detection: { ready: deps.ready(), backlog: deps.processor.backlog },
     };
+    cached = { key, atMs: now, body };
+    return body;
   });
 
   app.get('/api/v1/coverage', { config: { role: 'viewer' } }, async () => {

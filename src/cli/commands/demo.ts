@@ -126,7 +126,7 @@ export async function demoCommand(opts: DemoOptions, io: CliIo, env: NodeJS.Proc
       (err: unknown) => {
         if (!abort.signal.aborted) io.err(`vigil demo: the replay stopped: ${messageOf(err)}\n`);
       },
-    );
+    ).catch((err: unknown) => io.err(`vigil demo: ${messageOf(err)}\n`));
     await life.stopped;
     abort.abort();
     clearInterval(poll);
@@ -155,8 +155,9 @@ async function resetDemoStore(dir: string): Promise<void> {
   let entries: string[] = [];
   try {
     entries = await readdir(dir);
-  } catch {
-    // Absent: nothing to clear.
+  } catch (err) {
+    // Absent: nothing to clear. Anything else (a file given as --data) is not the demo's.
+    if ((err as { code?: string }).code !== 'ENOENT') throw new Error(`${dir} is not a folder the demo can use (${messageOf(err)}); give it another --data folder`, { cause: err });
   }
   if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
     throw new Error(`${dir} holds data that is not the demo's; the demo wipes its folder at each start, so give it another --data folder`);

@@ -36,13 +36,19 @@ export default function Attacks(): ReactNode {
     [filters],
   );
 
+  /** Bumped when the filters change: an answer to an older request is dropped. */
+  const generation = useRef(0);
+
   const refresh = useCallback(async () => {
+    const g = generation.current;
     try {
       const page = await api.get<Page<Attack>>(`/api/v1/attacks${params()}`);
+      if (g !== generation.current) return;
       setItems((old) => {
-        // Keep the pages already loaded below the first: a live refresh reloads the top only.
+        // The first page as it is now, then every row already loaded below it (by id: rows
+        // pushed down by new attacks stay, those updated move up).
         const ids = new Set(page.items.map((a) => a.id));
-        return [...page.items, ...old.slice(page.items.length).filter((a) => !ids.has(a.id))];
+        return [...page.items, ...old.filter((a) => !ids.has(a.id))];
       });
       setNext((n) => n ?? page.next);
       if (known.current !== null) {
@@ -52,14 +58,15 @@ export default function Attacks(): ReactNode {
       known.current = new Set([...(known.current ?? []), ...page.items.map((a) => a.id)]);
       setError(undefined);
     } catch (e) {
-      setError(e as Error);
+      if (g === generation.current) setError(e as Error);
     } finally {
-      setLoading(false);
+      if (g === generation.current) setLoading(false);
     }
   }, [api, params]);
 
   useEffect(() => {
     setHashParams({ ...filters, period: filters.period === 'all' ? '' : filters.period });
+    const g = ++generation.current;
     setItems([]);
     setNext(null);
     setLoading(true);
@@ -68,14 +75,15 @@ export default function Attacks(): ReactNode {
     void (async () => {
       try {
         const page = await api.get<Page<Attack>>(`/api/v1/attacks${params()}`);
+        if (g !== generation.current) return;
         setItems([...page.items]);
         setNext(page.next);
         known.current = new Set(page.items.map((a) => a.id));
         setError(undefined);
       } catch (e) {
-        setError(e as Error);
+        if (g === generation.current) setError(e as Error);
       } finally {
-        setLoading(false);
+        if (g === generation.current) setLoading(false);
       }
     })();
   }, [api, params, filters]);
@@ -84,16 +92,22 @@ export default function Attacks(): ReactNode {
 
   const more = async (): Promise<void> => {
     if (next === null) return;
+    const g = generation.current;
     try {
       const page = await api.get<Page<Attack>>(`/api/v1/attacks${params(next)}`);
-      setItems((old) => [...old, ...page.items.filter((a) => !old.some((o) => o.id === a.id))]);
+      if (g !== generation.current) return;
+      setItems((old) => {
+        const have = new Set(old.map((o) => o.id));
+        return [...old, ...page.items.filter((a) => !have.has(a.id))];
+      });
       setNext(page.next);
     } catch (e) {
-      setError(e as Error);
+      if (g === generation.current) setError(e as Error);
     }
   };
 
-  const set = (k: keyof Filters) => (v: string) => setFilters((f) => ({ ...f, [k]: v }));
+  // An unchanged value keeps the same filters: leaving a field must not reload the list.
+  const set = (k: keyof Filters) => (v: string) => setFilters((f) => (f[k] === v ? f : { ...f, [k]: v }));
   return (
     <section aria-labelledby="attacks-title">
       <header className="page-head">

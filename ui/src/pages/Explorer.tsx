@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, query } from '../api.js';
 import { EntityLink, ErrorBox, Evidence, Loading, mainEntities, Select, Severity, StatusBadge, Time } from '../components/common.js';
 import { useApp, useLiveRefresh, useLoad } from '../context.js';
@@ -27,17 +27,21 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
     (cursor?: string) => query({ q: filters.q, severity: filters.severity, status: filters.status, entity: filters.entity, since: sinceOf(filters.period), limit: 100, cursor }),
     [filters],
   );
+  /** Bumped at each load: an answer to an older request (other filters) is dropped. */
+  const generation = useRef(0);
   const load = useCallback(async () => {
+    const g = ++generation.current;
     setLoading(true);
     try {
       const page = await api.get<Page<Item>>(`/api/v1/${kind}${params()}`);
+      if (g !== generation.current) return;
       setItems([...page.items]);
       setNext(page.next);
       setError(undefined);
     } catch (e) {
-      setError(e as Error);
+      if (g === generation.current) setError(e as Error);
     } finally {
-      setLoading(false);
+      if (g === generation.current) setLoading(false);
     }
   }, [api, kind, params]);
   useEffect(() => {
@@ -51,15 +55,18 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
   useLiveRefresh([kind === 'signals' ? 'signal' : 'threat'], () => (paged ? setStale(true) : void load()), 2000);
   const more = async (): Promise<void> => {
     if (next === null) return;
+    const g = generation.current;
     try {
       const page = await api.get<Page<Item>>(`/api/v1/${kind}${params(next)}`);
+      if (g !== generation.current) return;
       setItems((old) => [...old, ...page.items]);
       setNext(page.next);
     } catch (e) {
       setError(e as Error);
     }
   };
-  const set = (k: keyof typeof filters) => (v: string) => setFilters((f) => ({ ...f, [k]: v }));
+  // An unchanged value keeps the same filters: leaving a field must not reload the list.
+  const set = (k: keyof typeof filters) => (v: string) => setFilters((f) => (f[k] === v ? f : { ...f, [k]: v }));
   const severities = kind === 'signals' ? PRIORITIES.map((p) => [p, p] as const) : SEVERITIES.map((s) => [s, s] as const);
   return (
     <section aria-labelledby="explore-title">

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { ApiError } from '../api.js';
 import { ErrorBox, Loading, Severity } from '../components/common.js';
 import { useApp, useLiveRefresh, useLoad } from '../context.js';
 import type { RuleInfo } from '../types.js';
@@ -21,10 +22,13 @@ export default function Rules(): ReactNode {
   const all = r.data?.items ?? [];
   const doReload = async (): Promise<void> => {
     setReload({ ok: true, text: 'Reloading…' });
-    const res = await api.raw('/api/v1/admin/reload', { method: 'POST' });
-    const body = (await res.json()) as { signal_rules?: number; correlation_rules?: number; error?: { message: string }; problems?: string[] };
-    if (res.ok) setReload({ ok: true, text: `Reloaded: ${body.signal_rules} signal rules, ${body.correlation_rules} correlation rules.` });
-    else setReload({ ok: false, text: body.error?.message ?? `HTTP ${res.status}`, problems: body.problems ?? [] });
+    try {
+      const body = await api.send<{ signal_rules: number; correlation_rules: number }>('POST', '/api/v1/admin/reload');
+      setReload({ ok: true, text: `Reloaded: ${body.signal_rules} signal rules, ${body.correlation_rules} correlation rules.` });
+    } catch (e) {
+      const problems = e instanceof ApiError && Array.isArray(e.details['problems']) ? (e.details['problems'] as string[]) : [];
+      setReload({ ok: false, text: e instanceof Error ? e.message : String(e), problems });
+    }
     r.reload();
   };
   return (
