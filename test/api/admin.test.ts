@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { auditGet as auditGetEvent } from '../support/audit.js';
 import { STORE_KINDS } from '../support/live.js';
 import { startTestService } from '../support/start.js';
 
@@ -24,21 +25,9 @@ const RULE = (name: string, resource: string): string => `
 let n = 0;
 function auditGet(resource: string): string {
   n++;
-  return JSON.stringify({
-    kind: 'Event',
-    apiVersion: 'audit.k8s.io/v1',
-    level: 'Metadata',
-    auditID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    stage: 'ResponseComplete',
-    requestURI: `/api/v1/namespaces/shop/${resource}/x${n}`,
-    verb: 'get',
-    user: { username: 'alice', groups: ['system:authenticated'] },
-    sourceIPs: ['10.0.0.9'],
-    objectRef: { resource, namespace: 'shop', name: `x${n}`, apiVersion: 'v1' },
-    responseStatus: { metadata: {}, code: 200 },
-    requestReceivedTimestamp: `2026-11-03T08:00:${String(n % 60).padStart(2, '0')}.000000Z`,
-    stageTimestamp: `2026-11-03T08:00:${String(n % 60).padStart(2, '0')}.000100Z`,
-  });
+  // The stage is stamped 100 µs after the request, as the API server does.
+  const at = `2026-11-03T08:00:${String(n % 60).padStart(2, '0')}`;
+  return JSON.stringify({ ...auditGetEvent(n, resource, `${at}.000000Z`), stageTimestamp: `${at}.000100Z` });
 }
 
 for (const kind of STORE_KINDS) {

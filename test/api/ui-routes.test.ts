@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { auditGet } from '../support/audit.js';
 import { STORE_KINDS } from '../support/live.js';
 import { startTestService } from '../support/start.js';
 
@@ -23,24 +24,6 @@ const RULE = `
   source: k8s_audit
   tags: [T1552.007, test]
 `;
-
-function auditGet(n: number, resource: string, iso: string): Record<string, unknown> {
-  return {
-    kind: 'Event',
-    apiVersion: 'audit.k8s.io/v1',
-    level: 'Metadata',
-    auditID: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    stage: 'ResponseComplete',
-    requestURI: `/api/v1/namespaces/shop/${resource}/x${n}`,
-    verb: 'get',
-    user: { username: 'alice', groups: ['system:authenticated'] },
-    sourceIPs: ['10.0.0.9'],
-    objectRef: { resource, namespace: 'shop', name: `x${n}`, apiVersion: 'v1' },
-    responseStatus: { metadata: {}, code: 200 },
-    requestReceivedTimestamp: iso,
-    stageTimestamp: iso,
-  };
-}
 
 for (const kind of STORE_KINDS) {
   describe(`the UI's API (${kind})`, () => {

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useApp, useLoad } from '../context.js';
-import { formatTime, intentLabel, severityClass, TACTICS } from '../format.js';
+import { formatTime, intentLabel, PERIODS, severityClass, TACTICS } from '../format.js';
 import { href } from '../router.js';
 import type { EntityRef, InputRef, StoredRecordView } from '../types.js';
 
@@ -102,6 +102,22 @@ export function Select<T extends string>({ label, value, options, onChange }: { 
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The period a page shows (`PERIODS`: the last hour … all time). */
+export function PeriodSelect({ label, value, onChange }: { label: string; value: string; onChange: (key: string) => void }): ReactNode {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {PERIODS.map((p) => (
+          <option key={p.key} value={p.key}>
+            {p.label}
           </option>
         ))}
       </select>

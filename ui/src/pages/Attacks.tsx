@@ -1,8 +1,8 @@
 import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { query } from '../api.js';
-import { EntityLink, ErrorBox, Intent, KillChainStrip, Loading, mainEntities, Select, Severity, StatusBadge, Time } from '../components/common.js';
+import { EntityLink, ErrorBox, Intent, KillChainStrip, Loading, mainEntities, PeriodSelect, Select, Severity, StatusBadge, Time } from '../components/common.js';
 import { useApp, useLiveRefresh } from '../context.js';
-import { intentLabel, INTENTS, PERIODS, SEVERITIES, sinceOf, STATUSES } from '../format.js';
+import { intentLabel, INTENTS, SEVERITIES, sinceOf, STATUSES } from '../format.js';
 import { hashParams, href, setHashParams } from '../router.js';
 import type { Attack, Page } from '../types.js';
 
@@ -127,16 +127,7 @@ export default function Attacks(): ReactNode {
         <Select label="Intent" value={filters.intent} options={INTENTS.map((i) => [i, intentLabel(i)] as const)} onChange={set('intent')} />
         <Select label="Severity" value={filters.severity} options={SEVERITIES.map((s) => [s, s] as const)} onChange={set('severity')} />
         <Select label="Status" value={filters.status} options={STATUSES.map((s) => [s, s.replace('-', ' ')] as const)} onChange={set('status')} />
-        <label className="field">
-          <span>Time</span>
-          <select value={filters.period} onChange={(e) => set('period')(e.target.value)}>
-            {PERIODS.map((p) => (
-              <option key={p.key} value={p.key}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodSelect label="Time" value={filters.period} onChange={set('period')} />
         <label className="field grow">
           <span>Entity (type:id or id)</span>
           <input type="search" value={entityInput} placeholder="pod:shop/web-0, an ARN, an IP…" onChange={(e) => setEntityInput(e.target.value)} onBlur={() => set('entity')(entityInput.trim())} />

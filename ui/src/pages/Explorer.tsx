@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, query } from '../api.js';
-import { EntityLink, ErrorBox, Evidence, Loading, mainEntities, Select, Severity, StatusBadge, Time } from '../components/common.js';
+import { EntityLink, ErrorBox, Evidence, Loading, mainEntities, PeriodSelect, Select, Severity, StatusBadge, Time } from '../components/common.js';
 import { useApp, useLiveRefresh, useLoad } from '../context.js';
-import { PERIODS, SEVERITIES, sinceOf, STATUSES, tacticLabel } from '../format.js';
+import { SEVERITIES, sinceOf, STATUSES, tacticLabel } from '../format.js';
 import { hashParams, href, setHashParams } from '../router.js';
 import type { Page, Signal, Threat } from '../types.js';
 
@@ -95,16 +95,7 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
         </label>
         <Select label={kind === 'signals' ? 'Priority' : 'Severity'} value={filters.severity} options={severities} onChange={set('severity')} />
         <Select label="Status" value={filters.status} options={STATUSES.map((s) => [s, s.replace('-', ' ')] as const)} onChange={set('status')} />
-        <label className="field">
-          <span>Time</span>
-          <select value={filters.period} onChange={(e) => set('period')(e.target.value)}>
-            {PERIODS.map((p) => (
-              <option key={p.key} value={p.key}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodSelect label="Time" value={filters.period} onChange={set('period')} />
         <label className="field">
           <span>Entity</span>
           <input type="search" defaultValue={filters.entity} onBlur={(e) => set('entity')(e.target.value.trim())} placeholder="type:id or id" />

@@ -1,6 +1,6 @@
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { query } from '../api.js';
-import { ErrorBox, Intent, Loading } from '../components/common.js';
+import { ErrorBox, Intent, Loading, PeriodSelect } from '../components/common.js';
 import { useApp, useLiveRefresh, useLoad } from '../context.js';
 import { count, INTENTS, PERIODS, relativeTime, SEVERITIES, STATUSES } from '../format.js';
 import { href } from '../router.js';
@@ -27,16 +27,7 @@ export default function Overview(): ReactNode {
     <section aria-labelledby="overview-title">
       <header className="page-head">
         <h1 id="overview-title">Overview</h1>
-        <label className="field">
-          <span>Period</span>
-          <select value={period} onChange={(e) => setPeriod(e.target.value)}>
-            {PERIODS.map((p) => (
-              <option key={p.key} value={p.key}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodSelect label="Period" value={period} onChange={setPeriod} />
       </header>
       <ErrorBox error={r.error} />
       <Loading when={d === undefined && r.error === undefined} />
