@@ -66,8 +66,8 @@ export function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, inputs: read
 
 /**
  * Calls `onChange` (at most once per `waitMs`) when the live stream brings one of `kinds` that
- * is `relevant` (default: any), and when it says it reset. Pages reload what they show from the API rather than patching it, so
- * filters and order stay the server's.
+ * is `relevant` (default: any), and when it says it reset. Pages reload what they show from the
+ * API rather than patching it, so filters and order stay the server's.
  */
 export function useLiveRefresh(kinds: readonly LiveKind[], onChange: () => void, waitMs = 800, relevant?: (data: unknown) => boolean): void {
   const { live } = useApp();
