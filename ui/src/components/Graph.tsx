@@ -1,15 +1,35 @@
 /**
- * The story's entity graph: cytoscape with the dagre layout (left to right: the attack, its
- * threats, then the entities they involve and the relations the records stated). Loaded on
- * demand with the story page. Zoom with the wheel or the buttons; a click on an entity opens its
- * page. The same nodes are listed beside it as links, for the keyboard and screen readers.
+ * The story's entity graph: cytoscape, laid out by dagre left to right (the attack, its threats,
+ * then the entities they involve and the relations the records stated) in a worker, so a large
+ * story never freezes the page. Loaded on demand with the story page. Zoom with the wheel or the
+ * buttons; a click on an entity opens its page. The same nodes are listed beside it as links,
+ * for the keyboard and screen readers.
  */
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
-import dagre from 'cytoscape-dagre';
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { GraphEdge, GraphNode } from '../types.js';
+import type { LayoutRequest, Positions } from './layout.js';
 
-cytoscape.use(dagre);
+/** Room a node takes in the layout: its dot, and its label below it (12 px text). */
+function footprint(label: string): { width: number; height: number } {
+  return { width: Math.max(30, label.length * 6.8 + 8), height: 44 };
+}
+
+/** Positions from the layout worker (dagre stays out of the page's own bundle). */
+function positionsOf(req: LayoutRequest): Promise<Positions> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent<Positions>) => {
+      worker.terminate();
+      resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(e.message));
+    };
+    worker.postMessage(req);
+  });
+}
 
 const TYPE_COLOURS: Readonly<Record<string, string>> = {
   process: '#2563eb',
@@ -38,6 +58,10 @@ function cssVar(name: string, fallback: string): string {
   return v === '' ? fallback : v;
 }
 
+function labelOf(n: GraphNode): string {
+  return n.label.length > 40 ? `${n.label.slice(0, 38)}…` : n.label;
+}
+
 export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphNode[]; edges: readonly GraphEdge[]; onOpen: (n: GraphNode) => void }): ReactNode {
   const box = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
@@ -54,23 +78,38 @@ export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphN
     const el = box.current;
     if (el === null) return;
     let c: Core | undefined;
-    // Drawn in a task of its own, after the rest of the story is on screen.
-    const timer = setTimeout(() => {
-      c = draw(el);
-    }, 0);
+    let gone = false;
+    const { nodes, edges } = data.current;
+    const labels = new Map(nodes.map((n) => [n.id, labelOf(n)]));
+    // Laid out on the attack, its threats and the stated relations; which threat involves which
+    // entity is drawn but left out of the layout, which it would slow by its number of edges
+    // (500 nodes: three times as long) without making the picture clearer.
+    const req: LayoutRequest = {
+      nodes: nodes.map((n) => ({ id: n.id, ...footprint(labels.get(n.id) ?? '') })),
+      edges: edges.filter((e) => e.relation !== 'involves' && labels.has(e.source) && labels.has(e.target)).map((e) => ({ source: e.source, target: e.target })),
+    };
+    positionsOf(req).then(
+      (positions) => {
+        if (!gone) c = draw(el, positions);
+      },
+      () => {
+        // No worker (a browser that refuses it): cytoscape's own layered layout, in the page.
+        if (!gone) c = draw(el, undefined);
+      },
+    );
     return () => {
-      clearTimeout(timer);
+      gone = true;
       c?.destroy();
       cy.current = null;
       delete el.dataset['ready'];
     };
   }, [signature]);
 
-  function draw(el: HTMLDivElement): Core {
+  function draw(el: HTMLDivElement, positions: Positions | undefined): Core {
     const { nodes, edges } = data.current;
     const ids = new Set(nodes.map((n) => n.id));
     const elements: ElementDefinition[] = [
-      ...nodes.map((n) => ({ data: { id: n.id, label: n.label.length > 40 ? `${n.label.slice(0, 38)}…` : n.label, kind: n.kind, type: n.type, colour: n.kind === 'entity' ? (TYPE_COLOURS[n.type] ?? '#64748b') : n.kind === 'attack' ? '#dc2626' : '#ea580c' } })),
+      ...nodes.map((n) => ({ position: { ...(positions?.[n.id] ?? { x: 0, y: 0 }) }, data: { id: n.id, label: labelOf(n), kind: n.kind, type: n.type, colour: n.kind === 'entity' ? (TYPE_COLOURS[n.type] ?? '#64748b') : n.kind === 'attack' ? '#dc2626' : '#ea580c' } })),
       // Which threat involves which entity is drawn light and unlabelled: the relations the
       // records stated (runs-in, assumed, accessed…) are what the eye should follow.
       ...edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.relation === 'involves' || e.relation === 'includes' ? '' : e.relation, link: e.relation === 'involves' ? 'weak' : 'stated' } })),
@@ -90,6 +129,7 @@ export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphN
             label: 'data(label)',
             color: text,
             'font-size': 12,
+            'min-zoomed-font-size': 7,
             'text-valign': 'bottom',
             'text-margin-y': 4,
             'text-outline-color': bg,
@@ -110,6 +150,7 @@ export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphN
             'curve-style': 'bezier',
             label: 'data(label)',
             'font-size': 9,
+            'min-zoomed-font-size': 7,
             color: text,
             'text-rotation': 'autorotate',
             'text-outline-color': bg,
@@ -119,11 +160,8 @@ export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphN
         { selector: 'edge[link = "weak"]', style: { 'line-style': 'dashed', 'line-color': '#cbd5e1', 'target-arrow-color': '#cbd5e1', width: 0.8 } },
         { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#facc15' } },
       ],
+      layout: positions === undefined ? { name: 'breadthfirst', directed: true, fit: true, padding: 20 } : { name: 'preset', fit: true, padding: 20 },
     });
-    // Laid out on the attack, its threats and the stated relations; which threat involves which
-    // entity is drawn but left out of the layout, which it would slow by its number of edges
-    // (500 nodes: 1.5 s instead of a fraction) without making the picture clearer.
-    c.elements().not('edge[link = "weak"]').layout({ name: 'dagre', rankDir: 'LR', nodeSep: 14, rankSep: 110, nodeDimensionsIncludeLabels: true, animate: false, fit: true, padding: 20 } as cytoscape.LayoutOptions).run();
     c.on('tap', 'node', (ev) => {
       const id = ev.target.id() as string;
       const n = data.current.nodes.find((x) => x.id === id);
