@@ -53,9 +53,10 @@ const TYPE_COLOURS: Readonly<Record<string, string>> = {
   user: '#92400e',
 };
 
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v === '' ? fallback : v;
+/** The page's text and background colours as resolved for the current theme (cytoscape wants plain colours). */
+function pageColours(): { text: string; bg: string } {
+  const body = getComputedStyle(document.body);
+  return { text: body.color || '#111827', bg: body.backgroundColor || '#ffffff' };
 }
 
 function labelOf(n: GraphNode): string {
@@ -114,8 +115,7 @@ export default function Graph({ nodes, edges, onOpen }: { nodes: readonly GraphN
       // records stated (runs-in, assumed, accessed…) are what the eye should follow.
       ...edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, label: e.relation === 'involves' || e.relation === 'includes' ? '' : e.relation, link: e.relation === 'involves' ? 'weak' : 'stated' } })),
     ];
-    const text = cssVar('--text', '#111827');
-    const bg = cssVar('--bg', '#ffffff');
+    const { text, bg } = pageColours();
     const c = cytoscape({
       container: el,
       elements,

@@ -1,10 +1,10 @@
-import { memo, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { query } from '../api.js';
+import { memo, useEffect, useState, type ReactNode } from 'react';
 import { EntityLink, ErrorBox, Intent, KillChainStrip, Loading, mainEntities, PeriodSelect, Select, Severity, StatusBadge, Time } from '../components/common.js';
-import { useApp, useLiveRefresh } from '../context.js';
+import { useLiveRefresh } from '../context.js';
+import { usePagedList } from '../paged.js';
 import { intentLabel, INTENTS, SEVERITIES, sinceOf, STATUSES } from '../format.js';
 import { hashParams, href, setHashParams } from '../router.js';
-import type { Attack, Page } from '../types.js';
+import type { Attack } from '../types.js';
 
 interface Filters {
   intent: string;
@@ -20,91 +20,19 @@ function initialFilters(): Filters {
 }
 
 export default function Attacks(): ReactNode {
-  const { api } = useApp();
   const [filters, setFilters] = useState<Filters>(initialFilters);
   const [entityInput, setEntityInput] = useState(filters.entity);
-  const [items, setItems] = useState<Attack[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<Error | undefined>();
-  const [loading, setLoading] = useState(true);
-  /** Ids seen before the latest refresh: rows not among them are marked new. */
-  const known = useRef<Set<string> | null>(null);
+  const list = usePagedList<Attack>('/api/v1/attacks', { intent: filters.intent, severity: filters.severity, status: filters.status, entity: filters.entity, since: sinceOf(filters.period) });
+  const { items, next, error, loading } = list;
+  /** Rows a live refresh brought in, highlighted until the next one. */
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
-
-  const params = useCallback(
-    (cursor?: string) => query({ intent: filters.intent, severity: filters.severity, status: filters.status, entity: filters.entity, since: sinceOf(filters.period), limit: 100, cursor }),
-    [filters],
-  );
-
-  /** Bumped when the filters change: an answer to an older request is dropped. */
-  const generation = useRef(0);
-
-  const refresh = useCallback(async () => {
-    const g = generation.current;
-    try {
-      const page = await api.get<Page<Attack>>(`/api/v1/attacks${params()}`);
-      if (g !== generation.current) return;
-      setItems((old) => {
-        // The first page as it is now, then every row already loaded below it (by id: rows
-        // pushed down by new attacks stay, those updated move up).
-        const ids = new Set(page.items.map((a) => a.id));
-        return [...page.items, ...old.filter((a) => !ids.has(a.id))];
-      });
-      setNext((n) => n ?? page.next);
-      if (known.current !== null) {
-        const before = known.current;
-        setFresh(new Set(page.items.filter((a) => !before.has(a.id)).map((a) => a.id)));
-      }
-      known.current = new Set([...(known.current ?? []), ...page.items.map((a) => a.id)]);
-      setError(undefined);
-    } catch (e) {
-      if (g === generation.current) setError(e as Error);
-    } finally {
-      if (g === generation.current) setLoading(false);
-    }
-  }, [api, params]);
 
   useEffect(() => {
     setHashParams({ ...filters, period: filters.period === 'all' ? '' : filters.period });
-    const g = ++generation.current;
-    setItems([]);
-    setNext(null);
-    setLoading(true);
-    known.current = null;
     setFresh(new Set());
-    void (async () => {
-      try {
-        const page = await api.get<Page<Attack>>(`/api/v1/attacks${params()}`);
-        if (g !== generation.current) return;
-        setItems([...page.items]);
-        setNext(page.next);
-        known.current = new Set(page.items.map((a) => a.id));
-        setError(undefined);
-      } catch (e) {
-        if (g === generation.current) setError(e as Error);
-      } finally {
-        if (g === generation.current) setLoading(false);
-      }
-    })();
-  }, [api, params, filters]);
+  }, [filters]);
 
-  useLiveRefresh(['attack'], () => void refresh(), 500);
-
-  const more = async (): Promise<void> => {
-    if (next === null) return;
-    const g = generation.current;
-    try {
-      const page = await api.get<Page<Attack>>(`/api/v1/attacks${params(next)}`);
-      if (g !== generation.current) return;
-      setItems((old) => {
-        const have = new Set(old.map((o) => o.id));
-        return [...old, ...page.items.filter((a) => !have.has(a.id))];
-      });
-      setNext(page.next);
-    } catch (e) {
-      if (g === generation.current) setError(e as Error);
-    }
-  };
+  useLiveRefresh(['attack'], () => void list.refreshTop().then(setFresh), 500);
 
   // An unchanged value keeps the same filters: leaving a field must not reload the list.
   const set = (k: keyof Filters) => (v: string) => setFilters((f) => (f[k] === v ? f : { ...f, [k]: v }));
@@ -157,7 +85,7 @@ export default function Attacks(): ReactNode {
         </table>
       ) : null}
       {next !== null ? (
-        <button type="button" className="more" onClick={() => void more()}>
+        <button type="button" className="more" onClick={() => void list.more()}>
           Load more
         </button>
       ) : null}

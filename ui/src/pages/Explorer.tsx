@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError, query } from '../api.js';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from '../api.js';
 import { EntityLink, ErrorBox, Evidence, Loading, mainEntities, PeriodSelect, Select, Severity, StatusBadge, Time } from '../components/common.js';
 import { useApp, useLiveRefresh, useLoad } from '../context.js';
+import { usePagedList } from '../paged.js';
 import { SEVERITIES, sinceOf, STATUSES, tacticLabel } from '../format.js';
 import { hashParams, href, setHashParams } from '../router.js';
-import type { Page, Signal, Threat } from '../types.js';
+import type { Signal, Threat } from '../types.js';
 
 const PRIORITIES = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'] as const;
 type Kind = 'signals' | 'threats';
@@ -15,56 +16,19 @@ function titleOf(kind: Kind, x: Item): string {
 }
 
 export default function Explorer({ kind }: { kind: Kind }): ReactNode {
-  const { api } = useApp();
   const init = hashParams();
   const [text, setText] = useState(init.get('q') ?? '');
   const [filters, setFilters] = useState({ q: init.get('q') ?? '', severity: init.get('severity') ?? '', status: init.get('status') ?? '', entity: init.get('entity') ?? '', period: init.get('period') ?? 'all' });
-  const [items, setItems] = useState<Item[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<Error | undefined>();
-  const [loading, setLoading] = useState(true);
-  const params = useCallback(
-    (cursor?: string) => query({ q: filters.q, severity: filters.severity, status: filters.status, entity: filters.entity, since: sinceOf(filters.period), limit: 100, cursor }),
-    [filters],
-  );
-  /** Bumped at each load: an answer to an older request (other filters) is dropped. */
-  const generation = useRef(0);
-  const load = useCallback(async () => {
-    const g = ++generation.current;
-    setLoading(true);
-    try {
-      const page = await api.get<Page<Item>>(`/api/v1/${kind}${params()}`);
-      if (g !== generation.current) return;
-      setItems([...page.items]);
-      setNext(page.next);
-      setError(undefined);
-    } catch (e) {
-      if (g === generation.current) setError(e as Error);
-    } finally {
-      if (g === generation.current) setLoading(false);
-    }
-  }, [api, kind, params]);
+  const list = usePagedList<Item>(`/api/v1/${kind}`, { q: filters.q, severity: filters.severity, status: filters.status, entity: filters.entity, since: sinceOf(filters.period) });
+  const { items, next, error, loading } = list;
   useEffect(() => {
     setHashParams({ ...filters, period: filters.period === 'all' ? '' : filters.period });
-    void load();
-  }, [load, filters]);
+  }, [filters]);
   // New items reload the first page; once the user has paged further, a button offers it
   // instead, so what they are reading does not move under them.
   const [stale, setStale] = useState(false);
   const paged = items.length > 100;
-  useLiveRefresh([kind === 'signals' ? 'signal' : 'threat'], () => (paged ? setStale(true) : void load()), 2000);
-  const more = async (): Promise<void> => {
-    if (next === null) return;
-    const g = generation.current;
-    try {
-      const page = await api.get<Page<Item>>(`/api/v1/${kind}${params(next)}`);
-      if (g !== generation.current) return;
-      setItems((old) => [...old, ...page.items]);
-      setNext(page.next);
-    } catch (e) {
-      setError(e as Error);
-    }
-  };
+  useLiveRefresh([kind === 'signals' ? 'signal' : 'threat'], () => (paged ? setStale(true) : void list.reload()), 2000);
   // An unchanged value keeps the same filters: leaving a field must not reload the list.
   const set = (k: keyof typeof filters) => (v: string) => setFilters((f) => (f[k] === v ? f : { ...f, [k]: v }));
   const severities = kind === 'signals' ? PRIORITIES.map((p) => [p, p] as const) : SEVERITIES.map((s) => [s, s] as const);
@@ -108,7 +72,7 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
           Newer {kind} arrived.{' '}
           <button type="button" onClick={() => {
             setStale(false);
-            void load();
+            void list.reload();
           }}>
             Show the latest
           </button>
@@ -155,7 +119,7 @@ export default function Explorer({ kind }: { kind: Kind }): ReactNode {
         </table>
       ) : null}
       {next !== null ? (
-        <button type="button" className="more" onClick={() => void more()}>
+        <button type="button" className="more" onClick={() => void list.more()}>
           Load more
         </button>
       ) : null}
