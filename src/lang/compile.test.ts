@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { corpusPath, requireCorpus } from '../../test/support/corpus.js';
-import { compile, ConditionCompileError, createFieldTable, FieldMemo, parse, type FieldSpec, type FieldType, type FieldValue } from './index.js';
+import { compile, compileConditionList, ConditionCompileError, createFieldTable, FieldMemo, parse, SharedConditions, type AndExpr, type Expr, type FieldSpec, type FieldType, type FieldValue } from './index.js';
 
 type Ev = Readonly<Record<string, FieldValue | undefined>>;
 
@@ -166,5 +166,63 @@ describe('per-event field memoization', () => {
     assert.deepEqual(rules.map((r) => r(b)), [false, false, false]);
     assert.equal(extractions, 2);
     assert.equal(memo.size, 1);
+  });
+});
+
+describe('conditions compiled together', () => {
+  // Every extraction is counted: a shared sub-condition must not be evaluated twice per event.
+  const calls = new Map<string, number>();
+  const counted = createFieldTable<Ev>(['proc.name', 'fd.name', 'proc.pname'].map((name) =>
+    f(name, 'string', { extract: (ev) => { calls.set(name, (calls.get(name) ?? 0) + 1); return ev[name]; } })).concat([f('proc.tty', 'number', { never: true })]));
+  const conditions = [
+    '(proc.name = nginx and fd.name startswith /opt) and proc.pname = x',
+    'not (proc.name = nginx and fd.name startswith /opt) and proc.pname = nginx',
+    '(proc.name = nginx and fd.name startswith /opt) and proc.pname = nginx',
+    '(proc.name = nginx and fd.name startswith /opt) or proc.tty = 1',
+    '(proc.tty = 1 and proc.name = nginx) or fd.name glob "/opt/*/file.txt"',
+  ].map((c) => parse(c));
+  const events: Ev[] = [EV, { ...EV, 'proc.pname': 'x' }, { ...EV, 'proc.name': 'sh' }, { 'fd.name': '/opt/a/file.txt' }, {}];
+
+  it('give what each condition gives alone, first match or all', () => {
+    const shared = new SharedConditions();
+    for (const c of conditions) shared.count(c);
+    const memo = new FieldMemo();
+    const alone = conditions.map((c) => compile(c, counted, { generate: false }));
+    const first = compileConditionList(conditions, counted, { memo, shared }, false);
+    const all = compileConditionList(conditions, counted, { memo, shared }, true);
+    for (const ev of events) {
+      const expected = alone.flatMap((p, i) => (p(ev) ? [i] : []));
+      const hits: number[] = [];
+      assert.equal(all(ev, hits), -1);
+      assert.deepEqual(hits, expected, JSON.stringify(ev));
+      assert.equal(first(ev, []), expected[0] ?? -1, JSON.stringify(ev));
+    }
+  });
+
+  it('evaluate a sub-condition several conditions share once per event, whichever polarity', () => {
+    const shared = new SharedConditions();
+    for (const c of conditions) shared.count(c);
+    assert.ok(shared.isShared(shared.sharedKey((conditions[0] as AndExpr).children[0] as Expr, false)));
+    const memo = new FieldMemo();
+    const predicates = conditions.map((c) => compile(c, counted, { memo, shared, generate: true }));
+    calls.clear();
+    const got = predicates.map((p) => p(EV));
+    assert.deepEqual(got, [false, false, true, true, true]);
+    // Each field once, though four conditions contain the sub-condition that reads two of them.
+    assert.deepEqual(Object.fromEntries(calls), { 'proc.name': 1, 'fd.name': 1, 'proc.pname': 1 });
+    assert.ok(shared.generated.size >= 1);
+  });
+
+  it('split a list too long for one function and still stop at the first match', () => {
+    const many = Array.from({ length: 400 }, (_, i) => parse(`proc.name = "name-${i}" and fd.name startswith "/${'x'.repeat(40)}${i}"`));
+    const memo = new FieldMemo();
+    const first = compileConditionList(many, counted, { memo }, false);
+    const all = compileConditionList(many, counted, { memo }, true);
+    const ev: Ev = { 'proc.name': 'name-321', 'fd.name': `/${'x'.repeat(40)}321/a` };
+    assert.equal(first(ev, []), 321);
+    const hits: number[] = [];
+    all(ev, hits);
+    assert.deepEqual(hits, [321]);
+    assert.equal(first({ 'proc.name': 'none' }, []), -1);
   });
 });

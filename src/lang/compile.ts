@@ -11,7 +11,7 @@ import { keyInCidr, type Cidr } from './ip.js';
 import { FieldMemo } from './memo.js';
 import { addressKey, cidrOf, convert, dynamicTest, OperandError, scalarTest, setTest, supports } from './operators.js';
 import { compileTransform, type Getter } from './transformers.js';
-import { generatePredicate, type InlineCheck } from './generate.js';
+import { generateConditionList, generatePredicate, type ConditionListEvaluator, type GenerateHooks, type InlineCheck, type SlotRead } from './generate.js';
 
 export type Predicate<E> = (event: E) => boolean;
 
@@ -37,10 +37,60 @@ export class SharedConditions {
   readonly nodes = new Map<Expr, unknown>();
   /** Predicates known to be constant (checks on fields the source never supplies, folded). */
   readonly constants = new WeakMap<object, boolean>();
+  /** Occurrences of each `and`/`or` among the conditions counted, by polarity and structure. */
+  readonly #occurrences = new Map<string, number>();
+  readonly #keys = new WeakMap<Expr, string>();
+  /** Generated sub-conditions (see `count`), by polarity and structure. */
+  readonly generated = new Map<string, { readonly slot: number; readonly get: (event: never) => unknown } | boolean>();
 
   /** The constant value of a compiled predicate, or undefined when it depends on the event. */
   constantOf(p: object): boolean | undefined {
     return this.constants.get(p);
+  }
+
+  /**
+   * Counts the `and`/`or` sub-conditions of a rule's condition. Rules share macros, and most
+   * candidate rules of an event start with the same one (`open_read`, `spawned_process`,
+   * `outbound`): generated code evaluates a sub-condition found in two or more counted
+   * conditions once per event and reads its kept result after that. Structure, not identity,
+   * decides: a macro that names other macros is a new tree at every expansion.
+   */
+  count(e: Expr, negated = false): void {
+    if (e.kind === 'not') return this.count(e.child, !negated);
+    if (e.kind !== 'and' && e.kind !== 'or') return;
+    const key = this.sharedKey(e, negated);
+    const n = (this.#occurrences.get(key) ?? 0) + 1;
+    this.#occurrences.set(key, n);
+    if (n === 1) for (const c of e.children) this.count(c, negated);
+  }
+
+  /** Whether `count` saw the sub-condition (with that polarity) more than once. */
+  isShared(key: string): boolean {
+    return (this.#occurrences.get(key) ?? 0) > 1;
+  }
+
+  /** A key equal for structurally equal sub-conditions of the same polarity (spans aside). */
+  sharedKey(e: Expr, negated: boolean): string {
+    return `${negated ? '-' : '+'}${this.#key(e)}`;
+  }
+
+  #key(e: Expr): string {
+    let k = this.#keys.get(e);
+    if (k === undefined) {
+      switch (e.kind) {
+        case 'and':
+        case 'or':
+          k = `${e.kind}(${e.children.map((c) => this.#key(c)).join(',')})`;
+          break;
+        case 'not':
+          k = `not(${this.#key(e.child)})`;
+          break;
+        default:
+          k = JSON.stringify(e, (name, value: unknown) => (name === 'span' ? undefined : value));
+      }
+      this.#keys.set(e, k);
+    }
+    return k;
   }
 }
 
@@ -60,10 +110,48 @@ export function compile<E>(expr: Expr, resolver: FieldResolver<E>, options: Comp
   const shared = options.shared;
   const scope: Scope<E> = { resolver, memo: options.memo ?? new FieldMemo(), consts: shared?.constants ?? new WeakMap(), ...(shared === undefined ? {} : { shared }) };
   if (options.generate !== true) return node(expr, scope);
-  return generatePredicate(expr, scope.memo, scope.consts, {
+  return generatePredicate(expr, scope.memo, scope.consts, generateHooks(scope, undefined));
+}
+
+/**
+ * Compiles conditions that are tested together, in order, to one generated function (see
+ * generateConditionList); compile each with `compile` first, which reports their errors.
+ */
+export function compileConditionList<E>(exprs: readonly Expr[], resolver: FieldResolver<E>, options: CompileOptions, all: boolean): ConditionListEvaluator<E> {
+  const shared = options.shared;
+  const scope: Scope<E> = { resolver, memo: options.memo ?? new FieldMemo(), consts: shared?.constants ?? new WeakMap(), ...(shared === undefined ? {} : { shared }) };
+  return generateConditionList(exprs, scope.memo, scope.consts, generateHooks(scope, undefined), all);
+}
+
+function generateHooks<E>(scope: Scope<E>, generating: string | undefined): GenerateHooks<E> {
+  const shared = scope.shared;
+  return {
     compileCheck: (c) => node(c, scope),
     inlineCheck: (c) => inlineable(c, scope),
-  });
+    ...(shared === undefined ? {} : { sharedCondition: (e: Expr, negated: boolean) => sharedCondition(e, negated, shared, scope, generating) }),
+  };
+}
+
+/**
+ * A sub-condition that other counted conditions contain (SharedConditions.count): generated on
+ * its own once, as a memoized reader, or its constant value; undefined to write it in place.
+ */
+function sharedCondition<E>(e: Expr, negated: boolean, shared: SharedConditions, scope: Scope<E>, generating: string | undefined): SlotRead<E> | boolean | undefined {
+  const key = shared.sharedKey(e, negated);
+  if (key === generating || !shared.isShared(key)) return undefined;
+  let known = shared.generated.get(key) as SlotRead<E> | boolean | undefined;
+  if (known === undefined) {
+    const expr: Expr = negated ? { kind: 'not', child: e, span: e.span } : e;
+    const p = generatePredicate(expr, scope.memo, scope.consts, generateHooks(scope, key));
+    const k = scope.consts.get(p);
+    if (k !== undefined) known = k;
+    else {
+      const slot = scope.memo.objectSlot(p);
+      known = { slot, get: scope.memo.getter(slot, p) };
+    }
+    shared.generated.set(key, known as { readonly slot: number; readonly get: (event: never) => unknown } | boolean);
+  }
+  return known;
 }
 
 /** What generated code needs to inline a check: the field's memo slot, the operator, the constant(s). */

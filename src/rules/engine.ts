@@ -5,7 +5,7 @@
  * match, and an event is tested only against the rules that admit its values, in definition
  * order. `first` (Falco's default) stops at the first matching rule; `all` reports every one.
  */
-import type { FieldValue } from '../lang/index.js';
+import type { ConditionListEvaluator, FieldValue } from '../lang/index.js';
 import type { TypeSet } from './evttypes.js';
 import type { CompiledRule, RuleSet, SourceIndex } from './load.js';
 
@@ -24,9 +24,28 @@ const MAX_CACHED_KEYS = 4096;
 const MISSING = Symbol('missing');
 const OTHER = Symbol('other');
 
+/**
+ * The rules an event may match (a candidate list), with the one generated function that tests
+ * them in order (RuleSet.evaluator), made when the list is first evaluated. Lists with the same
+ * rules share one leaf, so one function.
+ */
+class Leaf<E> {
+  readonly rules: readonly CompiledRule<E>[];
+  /** `[rule]` per rule: what `first` returns, made once instead of per match. */
+  readonly singles: readonly (readonly CompiledRule<E>[])[];
+  run: ConditionListEvaluator<E> | undefined;
+
+  constructor(rules: readonly CompiledRule<E>[]) {
+    this.rules = rules;
+    this.singles = rules.map((r) => Object.freeze([r]));
+  }
+}
+
+type IndexNode<E> = Leaf<E> | Map<string | symbol, unknown>;
+
 interface SourceRules<E> {
   readonly binding: SourceBinding<E>;
-  readonly rules: readonly CompiledRule<E>[];
+  readonly all: Leaf<E>;
   readonly index: SourceIndex<E> | undefined;
   /**
    * Per index field, the values some rule names. Any other value is admitted or refused alike
@@ -34,7 +53,7 @@ interface SourceRules<E> {
    * many process names or container ids the events carry.
    */
   readonly named: readonly ReadonlySet<string>[];
-  /** Nested by index field: value of the first → value of the second → … → candidate rules. */
+  /** Nested by index field: value of the first → value of the second → … → leaf. */
   readonly byKey: Map<string | symbol, unknown>;
   /** The index values of the event being looked up (scratch, for building a node on a miss). */
   readonly values: (string | undefined)[];
@@ -52,32 +71,42 @@ function admits(set: TypeSet | undefined, value: string | undefined): boolean {
 }
 
 export class RuleEngine<E> {
+  readonly #set: RuleSet<E>;
   readonly #sources: SourceRules<E>[];
-  readonly #matching: RuleMatching;
+  readonly #all: boolean;
   readonly #none: readonly CompiledRule<E>[] = [];
+  /** Leaves by their rules' positions, so equal candidate lists share one generated function. */
+  readonly #leaves = new Map<string, Leaf<E>>();
+  /** Positions of the rules that fired (`all`), reused across events. */
+  readonly #hits: number[] = [];
   #cached = 0;
 
   constructor(set: RuleSet<E>, bindings: readonly SourceBinding<E>[], matching: RuleMatching = 'first') {
-    this.#matching = matching;
+    this.#set = set;
+    this.#all = matching === 'all';
     this.#sources = bindings.map((binding) => {
       const rules = set.rules.filter((r) => r.enabled && r.canMatch && r.source === binding.name);
       const index = set.indexes.get(binding.name);
       const named = (index?.fields ?? []).map((_, i) => new Set(rules.flatMap((r) => [...(r.constraints[i]?.names ?? [])])));
-      return { binding, rules, index, named, byKey: new Map(), values: [] };
+      return { binding, all: this.#leafOf(rules), index, named, byKey: new Map(), values: [] };
     });
   }
 
   /** The rules that can match `event`, in definition order. */
   candidates(event: E): readonly CompiledRule<E>[] {
+    return this.#leaf(event)?.rules ?? this.#none;
+  }
+
+  #leaf(event: E): Leaf<E> | undefined {
     const sources = this.#sources;
     for (let k = 0; k < sources.length; k++) {
       const s = sources[k] as SourceRules<E>;
       if (!s.binding.accepts(event)) continue;
       const index = s.index;
-      if (index === undefined || index.getters.length === 0) return s.rules;
+      if (index === undefined || index.getters.length === 0) return s.all;
       // One small map per index field, nested: no key string is built per event. A node is the
-      // final rule list as soon as the values read so far decide it, so the later index fields
-      // are not even extracted (no rule reads a `read` event, whatever its process).
+      // leaf as soon as the values read so far decide it, so the later index fields are not
+      // even extracted (no rule reads a `read` event, whatever its process).
       let level: Map<string | symbol, unknown> = s.byKey;
       const getters = index.getters;
       const values = s.values;
@@ -86,7 +115,7 @@ export class RuleEngine<E> {
         const text = typeof v === 'string' ? v : v === undefined || Array.isArray(v) ? undefined : String(v);
         const key = text === undefined ? MISSING : (s.named[i] as ReadonlySet<string>).has(text) ? text : OTHER;
         values[i] = text;
-        let next = level.get(key);
+        let next = level.get(key) as IndexNode<E> | undefined;
         if (next === undefined) {
           next = this.#node(s, i);
           if (this.#cached < MAX_CACHED_KEYS) {
@@ -94,43 +123,57 @@ export class RuleEngine<E> {
             this.#cached++;
           }
         }
-        if (Array.isArray(next)) return next as readonly CompiledRule<E>[];
-        level = next as Map<string | symbol, unknown>;
+        if (next instanceof Leaf) return next;
+        level = next;
       }
-      return s.rules;
+      return s.all;
     }
-    return this.#none;
+    return undefined;
   }
 
   /**
-   * The index node under the first `depth + 1` values in `s.values`: the rules that admit them,
-   * when the remaining index fields cannot narrow that list (it is empty, or no rule in it
-   * constrains a later field), else a map for the next field. Built once per combination.
+   * The index node under the first `depth + 1` values in `s.values`: the leaf of the rules that
+   * admit them, when the remaining index fields cannot narrow that list (it is empty, or no rule
+   * in it constrains a later field), else a map for the next field. Built once per combination.
    */
-  #node(s: SourceRules<E>, depth: number): readonly CompiledRule<E>[] | Map<string | symbol, unknown> {
+  #node(s: SourceRules<E>, depth: number): IndexNode<E> {
     const values = s.values;
     // (An unnamed value is selected for as itself: every rule treats it as it treats OTHER.)
-    const admitted = s.rules.filter((r) => {
+    const admitted = s.all.rules.filter((r) => {
       for (let i = 0; i <= depth; i++) if (!admits(r.constraints[i], values[i])) return false;
       return true;
     });
     const fields = s.index?.getters.length ?? 0;
     const decided = depth === fields - 1 || admitted.every((r) => r.constraints.slice(depth + 1, fields).every(admitsAll));
-    return decided ? admitted : new Map<string | symbol, unknown>();
+    return decided ? this.#leafOf(admitted) : new Map<string | symbol, unknown>();
+  }
+
+  #leafOf(rules: readonly CompiledRule<E>[]): Leaf<E> {
+    const key = rules.map((r) => r.index).join(',');
+    let leaf = this.#leaves.get(key);
+    if (leaf === undefined) {
+      leaf = new Leaf(rules);
+      this.#leaves.set(key, leaf);
+    }
+    return leaf;
   }
 
   /** The rules that fire on `event`: the first match, or every match with `all`. */
   evaluate(event: E): readonly CompiledRule<E>[] {
-    const rules = this.candidates(event);
-    let hits: CompiledRule<E>[] | undefined;
-    // An indexed loop: no iterator per event.
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i] as CompiledRule<E>;
-      if (!r.predicate(event)) continue;
-      if (this.#matching === 'first') return [r];
-      (hits ??= []).push(r);
+    const leaf = this.#leaf(event);
+    if (leaf === undefined || leaf.rules.length === 0) return this.#none;
+    const run = (leaf.run ??= this.#set.evaluator(leaf.rules, this.#all));
+    const hits = this.#hits;
+    if (!this.#all) {
+      const i = run(event, hits);
+      return i < 0 ? this.#none : (leaf.singles[i] as readonly CompiledRule<E>[]);
     }
-    return hits ?? this.#none;
+    hits.length = 0;
+    run(event, hits);
+    if (hits.length === 0) return this.#none;
+    const out: CompiledRule<E>[] = [];
+    for (let i = 0; i < hits.length; i++) out.push(leaf.rules[hits[i] as number] as CompiledRule<E>);
+    return out;
   }
 
   /** Index entries kept so far, for observability. */

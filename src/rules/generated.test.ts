@@ -28,6 +28,7 @@ describe('generated predicates', () => {
     files.push({ name: 'vigil-runtime.yaml', text: readFileSync(new URL('../../rules/vigil-runtime.yaml', import.meta.url), 'utf8') });
     const generated = new RuleEngine(loadRules(files, RULE_SOURCES), SOURCE_BINDINGS, 'all');
     const closures = new RuleEngine(loadRules(files, RULE_SOURCES, { generate: false }), SOURCE_BINDINGS, 'all');
+    const first = new RuleEngine(loadRules(files, RULE_SOURCES), SOURCE_BINDINGS, 'first');
     const corpus = await decodeFiles([corpusPath('tetragon'), corpusPath('falco/plugins/k8saudit/testdata/events'), corpusPath('stratus-red-team')]);
     const events = [...decodeLines(tetragonWorkload(3000)), ...decodeLines(k8sAuditWorkload(1000)), ...corpus.events];
     let fired = 0;
@@ -35,6 +36,7 @@ describe('generated predicates', () => {
       const a = generated.evaluate(e).map((r) => r.name);
       const b = closures.evaluate(e).map((r) => r.name);
       assert.deepEqual(a, b, `event ${e.origin.path}:${e.origin.line}`);
+      assert.deepEqual(first.evaluate(e).map((r) => r.name), a.slice(0, 1), `first match on ${e.origin.path}:${e.origin.line}`);
       fired += a.length;
     }
     t.diagnostic(`${events.length} events, ${fired} rule matches, identical`);

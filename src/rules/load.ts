@@ -4,7 +4,7 @@
  * compiles each rule's condition and output against its source's fields, derives the event
  * types each syscall rule can match, and reports every problem with file, line and column.
  */
-import { compile, compileOperand, ConditionCompileError, ConditionSyntaxError, createFieldTable, FieldMemo, parse, SharedConditions, parseOperandAt, TRANSFORMERS, type Expr, type FieldResolver, type FieldSpec, type FieldValue, type Predicate, type Span } from '../lang/index.js';
+import { compile, compileConditionList, compileOperand, ConditionCompileError, ConditionSyntaxError, createFieldTable, FieldMemo, parse, SharedConditions, parseOperandAt, TRANSFORMERS, type Expr, type FieldResolver, type FieldSpec, type FieldValue, type Predicate, type Span, type ConditionListEvaluator } from '../lang/index.js';
 import type { Priority } from '../core/signal.js';
 import { Collection } from './collect.js';
 import type { Diagnostic, Position, RuleErrorCode } from './diagnostics.js';
@@ -15,7 +15,7 @@ import { LocatedText } from './located-text.js';
 import { expandMacros, type MacroProblem, type ParsedMacro } from './macros.js';
 import type { RuleDef } from './model.js';
 import { compileOutput, OutputError, type CompiledOutput } from './output.js';
-import { printCondition } from './print.js';
+import { printCondition } from '../lang/index.js';
 import { readItems, SourceFile } from './yaml-items.js';
 
 /** A rule source (`syscall`, `k8s_audit`, `aws_cloudtrail`): its fields and, if any, the event type field rules are indexed by. */
@@ -90,6 +90,12 @@ export interface RuleSet<E> {
   readonly compiledConditions: ReadonlyMap<string, string>;
   /** Per source name, the fields its rules are indexed by. */
   readonly indexes: ReadonlyMap<string, SourceIndex<E>>;
+  /**
+   * One function testing `rules` (enabled rules of one source) in order: the position of the
+   * first that fires, or with `all` every position into `hits`. Generated, unless the set was
+   * loaded with `generate: false`; the engine makes one per candidate list.
+   */
+  evaluator(rules: readonly CompiledRule<E>[], all: boolean): ConditionListEvaluator<E>;
 }
 
 const RULE_MAX_DEPTH = 1000;
@@ -194,6 +200,7 @@ class Loader<E> {
       const rule = this.#rule(def, lists, macros, usedLists, usedMacros, reported, collection.skippedRules.has(def.name), compiledConditions);
       if (rule !== undefined) rules.push(rule);
     }
+    this.#regenerate(rules);
     for (const m of collection.macros.values()) {
       if (!usedMacros.has(m.name)) this.#push('warning', 'UNUSED', 'Macro not referred to by any other rule/macro', { pos: m.place.file.position(m.place.offset) }, 'macro', m.name);
     }
@@ -206,7 +213,38 @@ class Loader<E> {
       diagnostics: this.#diagnostics,
       counts: { files: files.length, lists: collection.lists.size, macros: collection.macros.size, rules: collection.rules.size, enabled: rules.filter((r) => r.enabled).length },
       compiledConditions,
+      evaluator: (list, all) => this.#evaluator(list, all),
     };
+  }
+
+  #evaluator(rules: readonly CompiledRule<E>[], all: boolean): ConditionListEvaluator<E> {
+    const source = rules.length === 0 ? undefined : this.#sources.get((rules[0] as CompiledRule<E>).source);
+    if (this.#generate && source !== undefined && rules.every((r) => r.source === source.spec.name)) {
+      return compileConditionList(rules.map((r) => r.condition), source.resolver, { memo: source.memo, shared: source.shared }, all);
+    }
+    const predicates = rules.map((r) => r.predicate);
+    return (event, hits) => {
+      for (let i = 0; i < predicates.length; i++) {
+        if (!(predicates[i] as Predicate<E>)(event)) continue;
+        if (!all) return i;
+        hits.push(i);
+      }
+      return -1;
+    };
+  }
+
+  /**
+   * Generates the conditions of the enabled rules again, now that every rule has been counted:
+   * a sub-condition is known to be shared only once the rules after its first user are seen.
+   */
+  #regenerate(rules: CompiledRule<E>[]): void {
+    if (!this.#generate) return;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i] as CompiledRule<E>;
+      const source = this.#sources.get(r.source);
+      if (source === undefined || !r.enabled || !r.canMatch) continue;
+      rules[i] = { ...r, predicate: compile(r.condition, source.resolver, { memo: source.memo, shared: source.shared, generate: true }) };
+    }
   }
 
   /** The fields of `e` the source never supplies. */
@@ -337,6 +375,7 @@ class Loader<E> {
     compiled.set(def.name, printCondition(expr));
 
     let predicate: Predicate<E>;
+    if (def.enabled) source.shared.count(expr);
     try {
       predicate = compile(expr, source.resolver, { memo: source.memo, shared: source.shared, generate: this.#generate });
     } catch (err) {

@@ -3,7 +3,7 @@
  * single spaces around operators, lists as `(a, b)`, and/or groups parenthesised per node, `not`
  * as a prefix. Used for `vigil rules check` output and for conformance tests.
  */
-import type { Expr, ListLit, Literal, Operand, Rhs } from '../lang/index.js';
+import type { Expr, ListLit, Literal, Operand, Rhs } from './ast.js';
 
 const BARE = /^[^()"'\s=,]+$/;
 
