@@ -239,11 +239,11 @@ const NO_ARGS: readonly JsonObject[] = Object.freeze([]);
 
 /** Everything the arguments of one hook event say; fields read it lazily. */
 export class HookView {
-  readonly info: Classified;
-  readonly kind: string;
-  readonly body: JsonObject;
+  info: Classified;
+  kind: string;
+  body: JsonObject;
   /** Whether the event is the exit of its call (Falco's `<`). */
-  readonly exit: boolean;
+  exit: boolean;
   readonly #where: CwdSource;
   #args: readonly JsonObject[] | undefined;
   /** Each argument's kind (its one member besides `label`), read once. */
@@ -261,7 +261,27 @@ export class HookView {
     this.body = body;
     this.info = info;
     this.#where = where;
-    this.exit = info.exit === true || ((kind === 'process_kprobe' || kind === 'process_uprobe') && isObject(body['return']));
+    this.exit = HookView.#exits(kind, body, info);
+  }
+
+  /** Makes this the view of another event's hook (the event view reuses one; see EventView). */
+  reset(kind: string, body: JsonObject, info: Classified): void {
+    this.kind = kind;
+    this.body = body;
+    this.info = info;
+    this.exit = HookView.#exits(kind, body, info);
+    this.#args = undefined;
+    this.#kinds = undefined;
+    this.#type = undefined;
+    this.#named = undefined;
+    this.#params = undefined;
+    this.#fd = undefined;
+    this.#paths = undefined;
+    this.#descriptor = undefined;
+  }
+
+  static #exits(kind: string, body: JsonObject, info: Classified): boolean {
+    return info.exit === true || ((kind === 'process_kprobe' || kind === 'process_uprobe') && isObject(body['return']));
   }
 
   /** The arguments the policy declared (objects only, at most MAX_ARGS). */

@@ -368,33 +368,59 @@ const MAX_READS = 2 * MAX_ANCESTORS;
 
 export type Classifier = (kind: string, body: JsonObject) => Classified;
 
+/**
+ * The derived view of the event being evaluated. One view per field table serves every event in
+ * turn (`reset`): the fields of one event are all read before the next event's, and a view and
+ * its hook view allocated per event were a good part of what evaluation left to collect.
+ */
 export class EventView {
-  readonly event: VigilEvent;
-  readonly body: JsonObject | undefined;
+  event: VigilEvent;
+  body: JsonObject | undefined;
   /** The subject process object, when the event has one. */
-  readonly proc: JsonObject | undefined;
+  proc: JsonObject | undefined;
   readonly #lookup: AncestryLookup | undefined;
   readonly #classify: Classifier;
-  #chain: ProcLevel[] | undefined;
+  readonly #chain: ProcLevel[] = [];
+  #chainReady = false;
   #lastRead: ProcLevel | undefined;
   #next = 0;
   #done = false;
   #reads = 0;
   /** Exec ids walked so far (from the first walk on: most events are never walked). */
-  #seen: string[] | undefined;
+  readonly #seen: string[] = [];
+  #seenReady = false;
   #placement: Placement | null | undefined;
+  /** The hook view, reused across events like this view; `#hookReady` says it is this event's. */
   #hook: HookView | undefined;
+  #hookReady = false;
   #time: TimeParts | undefined;
 
   constructor(event: VigilEvent, lookup: AncestryLookup | undefined, classify: Classifier) {
-    this.event = event;
     this.#lookup = lookup;
     this.#classify = classify;
+    this.event = event;
+    this.reset(event);
+  }
+
+  /** Makes this the view of `event`, forgetting everything derived from the previous one. */
+  reset(event: VigilEvent): void {
+    this.event = event;
     const payload = event.payload;
     const body = isObject(payload) ? payload[event.kind] : undefined;
     this.body = isObject(body) ? body : undefined;
     const proc = this.body?.['process'];
     this.proc = isObject(proc) ? proc : undefined;
+    this.#chain.length = 0;
+    this.#chainReady = false;
+    this.#lastRead = undefined;
+    this.#next = 0;
+    this.#done = false;
+    this.#reads = 0;
+    this.#seen.length = 0;
+    this.#seenReady = false;
+    this.#placement = undefined;
+    this.#hookReady = false;
+    this.#time = undefined;
   }
 
   get payload(): JsonObject | undefined {
@@ -423,13 +449,15 @@ export class EventView {
   }
 
   #levels(): ProcLevel[] {
-    if (this.#chain === undefined) {
+    const chain = this.#chain;
+    if (!this.#chainReady) {
+      this.#chainReady = true;
       const self = this.proc === undefined ? undefined : this.#subject(this.proc);
-      this.#chain = self === undefined ? [] : [self];
+      if (self !== undefined) chain.push(self);
       this.#lastRead = self;
       this.#done = self === undefined;
     }
-    return this.#chain;
+    return chain;
   }
 
   /** The subject, completed from its (enriched) entity when a field-filtered record lacks the binary. */
@@ -452,11 +480,12 @@ export class EventView {
    * exec'd curl, an entrypoint script that exec'd nginx) is not Falco's parent and is skipped.
    */
   #extend(chain: ProcLevel[]): boolean {
-    let seen = this.#seen;
-    if (seen === undefined) {
+    const seen = this.#seen;
+    if (!this.#seenReady) {
       // Seeded with the subject on the first walk (a cycle back to it ends the walk).
+      this.#seenReady = true;
       const id = chain[0]?.execId;
-      seen = this.#seen = id === undefined ? [] : [id];
+      if (id !== undefined) seen.push(id);
     }
     while (!this.#done && chain.length < MAX_LEVELS && this.#reads < MAX_READS) {
       const c = this.#candidate();
@@ -527,8 +556,14 @@ export class EventView {
   // ---- hook arguments
 
   get hook(): HookView | undefined {
-    if (this.#hook === undefined && this.body !== undefined) {
-      this.#hook = new HookView(this.event.kind, this.body, this.#classify(this.event.kind, this.body), this);
+    const body = this.body;
+    if (body === undefined) return undefined;
+    if (!this.#hookReady) {
+      this.#hookReady = true;
+      const kind = this.event.kind;
+      const info = this.#classify(kind, body);
+      if (this.#hook === undefined) this.#hook = new HookView(kind, body, info, this);
+      else this.#hook.reset(kind, body, info);
     }
     return this.#hook;
   }

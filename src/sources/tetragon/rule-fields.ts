@@ -711,10 +711,9 @@ export function createSyscallFields(lookup?: AncestryLookup): readonly FieldSpec
   let lastEvent: VigilEvent | undefined;
   let lastView: EventView | undefined;
   const viewOf = (event: VigilEvent): EventView => {
-    if (event !== lastEvent || lastView === undefined) {
-      lastView = new EventView(event, lookup, classify);
-      lastEvent = event;
-    }
+    if (lastView === undefined) lastView = new EventView(event, lookup, classify);
+    else if (event !== lastEvent) lastView.reset(event);
+    lastEvent = event;
     return lastView;
   };
   return declarations().map((d): FieldSpec<VigilEvent> => {
