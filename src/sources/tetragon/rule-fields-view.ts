@@ -380,15 +380,13 @@ export class EventView {
   proc: JsonObject | undefined;
   readonly #lookup: AncestryLookup | undefined;
   readonly #classify: Classifier;
-  readonly #chain: ProcLevel[] = [];
-  #chainReady = false;
+  #chain: ProcLevel[] | undefined;
   #lastRead: ProcLevel | undefined;
   #next = 0;
   #done = false;
   #reads = 0;
   /** Exec ids walked so far (from the first walk on: most events are never walked). */
-  readonly #seen: string[] = [];
-  #seenReady = false;
+  #seen: string[] | undefined;
   #placement: Placement | null | undefined;
   /** The hook view, reused across events like this view; `#hookReady` says it is this event's. */
   #hook: HookView | undefined;
@@ -410,14 +408,12 @@ export class EventView {
     this.body = isObject(body) ? body : undefined;
     const proc = this.body?.['process'];
     this.proc = isObject(proc) ? proc : undefined;
-    this.#chain.length = 0;
-    this.#chainReady = false;
+    this.#chain = undefined;
     this.#lastRead = undefined;
     this.#next = 0;
     this.#done = false;
     this.#reads = 0;
-    this.#seen.length = 0;
-    this.#seenReady = false;
+    this.#seen = undefined;
     this.#placement = undefined;
     this.#hookReady = false;
     this.#time = undefined;
@@ -449,15 +445,13 @@ export class EventView {
   }
 
   #levels(): ProcLevel[] {
-    const chain = this.#chain;
-    if (!this.#chainReady) {
-      this.#chainReady = true;
+    if (this.#chain === undefined) {
       const self = this.proc === undefined ? undefined : this.#subject(this.proc);
-      if (self !== undefined) chain.push(self);
+      this.#chain = self === undefined ? [] : [self];
       this.#lastRead = self;
       this.#done = self === undefined;
     }
-    return chain;
+    return this.#chain;
   }
 
   /** The subject, completed from its (enriched) entity when a field-filtered record lacks the binary. */
@@ -480,12 +474,11 @@ export class EventView {
    * exec'd curl, an entrypoint script that exec'd nginx) is not Falco's parent and is skipped.
    */
   #extend(chain: ProcLevel[]): boolean {
-    const seen = this.#seen;
-    if (!this.#seenReady) {
+    let seen = this.#seen;
+    if (seen === undefined) {
       // Seeded with the subject on the first walk (a cycle back to it ends the walk).
-      this.#seenReady = true;
       const id = chain[0]?.execId;
-      if (id !== undefined) seen.push(id);
+      seen = this.#seen = id === undefined ? [] : [id];
     }
     while (!this.#done && chain.length < MAX_LEVELS && this.#reads < MAX_READS) {
       const c = this.#candidate();

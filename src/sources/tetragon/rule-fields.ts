@@ -646,9 +646,30 @@ const LISTEN: Classified = { type: 'listen', syscall: true, category: 'net', pos
 /** Cached classifications: kprobe function names are few, and each is classified once. */
 const CACHE_LIMIT = 4096;
 
+/** Most recently classified function names compared before the cache is asked (see createClassifier). */
+const RECENT = 8;
+
 function createClassifier(): Classifier {
   const cache = new Map<string, Classified>();
   const others = new Map<string, Classified>();
+  // A node's policies probe a handful of functions. Each event's name is a fresh string, which a
+  // map lookup must hash; comparing it with the few names seen last costs a length check for most.
+  const recentNames: string[] = [];
+  const recentClasses: Classified[] = [];
+  let nextRecent = 0;
+  const classifyNamed = (fn: string): Classified => {
+    for (let i = 0; i < recentNames.length; i++) if (recentNames[i] === fn) return recentClasses[i] as Classified;
+    let c = cache.get(fn);
+    if (c === undefined) {
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      c = classifyFunction(fn);
+      cache.set(fn, c);
+    }
+    recentNames[nextRecent] = fn;
+    recentClasses[nextRecent] = c;
+    nextRecent = (nextRecent + 1) % RECENT;
+    return c;
+  };
   return (kind, body) => {
     switch (kind) {
       case 'process_exec':
@@ -663,14 +684,7 @@ function createClassifier(): Classifier {
         return LISTEN;
       case 'process_kprobe':
       case 'process_lsm': {
-        const fn = asText(body?.['function_name']) ?? kind.slice(8);
-        let c = cache.get(fn);
-        if (c === undefined) {
-          if (cache.size >= CACHE_LIMIT) cache.clear();
-          c = classifyFunction(fn);
-          cache.set(fn, c);
-        }
-        return c;
+        return classifyNamed(asText(body?.['function_name']) ?? kind.slice(8));
       }
       case 'process_tracepoint': {
         const subsys = asText(body?.['subsys']);
