@@ -237,6 +237,26 @@ export interface CwdSource {
 
 const NO_ARGS: readonly JsonObject[] = Object.freeze([]);
 
+/** How the arguments of one hook were named: for the type, the kinds in order and their names. */
+interface Layout {
+  readonly type: string;
+  readonly kinds: readonly (string | undefined)[];
+  readonly names: readonly (string | undefined)[];
+}
+
+/** Hooks whose last layout is kept (kprobe classifications are cached per name, at most a few thousand). */
+const MAX_LAYOUTS = 1024;
+
+/** Whether the arguments have these kinds, in order (each argument has one kind member besides `label`). */
+function sameKinds(args: readonly JsonObject[], kinds: readonly (string | undefined)[]): boolean {
+  if (args.length !== kinds.length) return false;
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds[i];
+    if (k === undefined || (args[i] as JsonObject)[k] === undefined) return false;
+  }
+  return true;
+}
+
 /** Everything the arguments of one hook event say; fields read it lazily. */
 export class HookView {
   info: Classified;
@@ -250,7 +270,13 @@ export class HookView {
   #kinds: (string | undefined)[] | undefined;
   #type: string | undefined;
   /** The Falco parameter each argument fills, by argument index (see #names). */
-  #named: (string | undefined)[] | undefined;
+  #named: readonly (string | undefined)[] | undefined;
+  /**
+   * The last argument layout seen per hook (this view serves every event of its field table in
+   * turn): a policy's events of one hook carry the same arguments, so their names are worked
+   * out once, not per event.
+   */
+  readonly #layouts = new Map<Classified, Layout>();
   #params: readonly Param[] | undefined;
   #fd: FdInfo | null | undefined;
   #paths: FsPaths | null | undefined;
@@ -380,6 +406,12 @@ export class HookView {
    */
   #names(): readonly (string | undefined)[] {
     if (this.#named !== undefined) return this.#named;
+    const type = this.type;
+    const known = this.#layouts.get(this.info);
+    if (known !== undefined && known.type === type && sameKinds(this.args, known.kinds)) {
+      this.#named = known.names;
+      return known.names;
+    }
     const named: (string | undefined)[] = [];
     const ps = this.params;
     const kinds = this.#argKinds;
@@ -408,6 +440,7 @@ export class HookView {
       }
     }
     this.#named = named;
+    if (this.#layouts.size < MAX_LAYOUTS || this.#layouts.has(this.info)) this.#layouts.set(this.info, { type, kinds, names: named });
     return named;
   }
 
@@ -541,7 +574,7 @@ export class HookView {
   #socketFd(): FdInfo | undefined {
     const net = this.#net();
     if (net === undefined) return undefined;
-    return { kind: net.kind, net, name: net.kind === 'unix' ? net.path : socketName(net) };
+    return net.kind === 'unix' ? { kind: net.kind, net, name: net.path } : new SocketFd(net);
   }
 
   #net(): NetInfo | undefined {
@@ -667,6 +700,23 @@ export class HookView {
  * Falco's socket `fd.name`: `client->server` when the process's side is known, else
  * `local->remote`; one endpoint alone when only one is known (a listening socket).
  */
+/** An IP socket's descriptor; its name (the tuple) is written only when a field reads it. */
+class SocketFd implements FdInfo {
+  readonly kind: FdKind;
+  readonly net: NetInfo;
+  #name: string | null | undefined;
+
+  constructor(net: NetInfo) {
+    this.kind = net.kind;
+    this.net = net;
+  }
+
+  get name(): string | undefined {
+    if (this.#name === undefined) this.#name = socketName(this.net) ?? null;
+    return this.#name ?? undefined;
+  }
+}
+
 function socketName(n: NetInfo): string | undefined {
   const local = n.lip === undefined ? undefined : endpoint(n.lip, n.lport);
   const remote = n.rip === undefined ? undefined : endpoint(n.rip, n.rport);

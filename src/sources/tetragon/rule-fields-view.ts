@@ -58,12 +58,20 @@ export interface ProcLevel {
  * derived name and arguments are kept: `proc.name`, `proc.cmdline` and `proc.aname` share them.
  */
 class JsonLevel implements ProcLevel {
-  readonly o: JsonObject;
+  o: JsonObject;
   #comm: string | null | undefined;
   #args: string | null | undefined;
 
   constructor(o: JsonObject) {
     this.o = o;
+  }
+
+  /** Makes this the level of another process object (the event view reuses its levels). */
+  reset(o: JsonObject): this {
+    this.o = o;
+    this.#comm = undefined;
+    this.#args = undefined;
+    return this;
   }
 
   /** Falco's `proc.name` of this process (see commOf). */
@@ -380,7 +388,12 @@ export class EventView {
   proc: JsonObject | undefined;
   readonly #lookup: AncestryLookup | undefined;
   readonly #classify: Classifier;
-  #chain: ProcLevel[] | undefined;
+  /** The levels walked so far, `#levels` of them (-1: none yet): one array for every event. */
+  readonly #chain: ProcLevel[] = [];
+  #levelCount = -1;
+  /** Levels read from the payload's process objects, reused across events by position. */
+  readonly #jsonLevels: JsonLevel[] = [];
+  #jsonLevelsUsed = 0;
   #lastRead: ProcLevel | undefined;
   #next = 0;
   #done = false;
@@ -408,7 +421,8 @@ export class EventView {
     this.body = isObject(body) ? body : undefined;
     const proc = this.body?.['process'];
     this.proc = isObject(proc) ? proc : undefined;
-    this.#chain = undefined;
+    this.#levelCount = -1;
+    this.#jsonLevelsUsed = 0;
     this.#lastRead = undefined;
     this.#next = 0;
     this.#done = false;
@@ -432,31 +446,41 @@ export class EventView {
 
   /** The n-th process of the subject's ancestry, Falco's way (see #extend). */
   level(n: number): ProcLevel | undefined {
-    const chain = this.#levels();
-    while (chain.length <= n && this.#extend(chain));
-    return chain[n];
+    this.#levels();
+    while (this.#levelCount <= n && this.#extend());
+    return n < this.#levelCount ? this.#chain[n] : undefined;
   }
 
   /** Every known ancestor, parent first (`proc.aname` without an index). */
   ancestors(): readonly ProcLevel[] {
-    const chain = this.#levels();
-    while (this.#extend(chain));
-    return chain.slice(1);
+    this.#levels();
+    while (this.#extend());
+    return this.#chain.slice(1, this.#levelCount);
   }
 
-  #levels(): ProcLevel[] {
-    if (this.#chain === undefined) {
+  #levels(): void {
+    if (this.#levelCount < 0) {
       const self = this.proc === undefined ? undefined : this.#subject(this.proc);
-      this.#chain = self === undefined ? [] : [self];
+      this.#levelCount = 0;
+      if (self !== undefined) this.#chain[this.#levelCount++] = self;
       this.#lastRead = self;
       this.#done = self === undefined;
     }
-    return this.#chain;
+  }
+
+  /** A level over a process object of the payload, from the reused ones. */
+  #jsonLevel(o: JsonObject): JsonLevel {
+    const i = this.#jsonLevelsUsed++;
+    const known = this.#jsonLevels[i];
+    if (known !== undefined) return known.reset(o);
+    const made = new JsonLevel(o);
+    this.#jsonLevels[i] = made;
+    return made;
   }
 
   /** The subject, completed from its (enriched) entity when a field-filtered record lacks the binary. */
   #subject(proc: JsonObject): ProcLevel {
-    const self = new JsonLevel(proc);
+    const self = this.#jsonLevel(proc);
     if (proc['binary'] !== undefined || !this.#ownEntities) return self;
     const id = self.execId;
     const e = id === undefined ? undefined : this.event.entities.find((x) => x.type === 'process' && x.id === id);
@@ -473,14 +497,15 @@ export class EventView {
    * fork replaces the image in place, so a Tetragon parent with the subject's pid (bash that
    * exec'd curl, an entrypoint script that exec'd nginx) is not Falco's parent and is skipped.
    */
-  #extend(chain: ProcLevel[]): boolean {
+  #extend(): boolean {
+    const chain = this.#chain;
     let seen = this.#seen;
     if (seen === undefined) {
       // Seeded with the subject on the first walk (a cycle back to it ends the walk).
-      const id = chain[0]?.execId;
+      const id = this.#levelCount > 0 ? chain[0]?.execId : undefined;
       seen = this.#seen = id === undefined ? [] : [id];
     }
-    while (!this.#done && chain.length < MAX_LEVELS && this.#reads < MAX_READS) {
+    while (!this.#done && this.#levelCount < MAX_LEVELS && this.#reads < MAX_READS) {
       const c = this.#candidate();
       const id = c?.execId;
       if (c === undefined || (id !== undefined && seen.includes(id))) break;
@@ -488,8 +513,8 @@ export class EventView {
       if (id !== undefined) seen.push(id);
       this.#lastRead = c;
       const pid = c.pid;
-      if (pid !== undefined && pid === chain[chain.length - 1]?.pid) continue;
-      chain.push(c);
+      if (pid !== undefined && this.#levelCount > 0 && pid === chain[this.#levelCount - 1]?.pid) continue;
+      chain[this.#levelCount++] = c;
       return true;
     }
     this.#done = true;
@@ -502,13 +527,13 @@ export class EventView {
     if (this.#next === 0) {
       this.#next = 1;
       const p = asObject(body?.['parent']);
-      if (p !== undefined) return new JsonLevel(p);
+      if (p !== undefined) return this.#jsonLevel(p);
     }
     const anc = asArray(body?.['ancestors']);
     while (this.#next - 1 < anc.length) {
       const a = anc[this.#next - 1];
       this.#next++;
-      if (isObject(a)) return new JsonLevel(a);
+      if (isObject(a)) return this.#jsonLevel(a);
     }
     const last = this.#lastRead;
     if (last === undefined) return undefined;
