@@ -41,7 +41,7 @@ export class SharedConditions {
   readonly #occurrences = new Map<string, number>();
   readonly #keys = new WeakMap<Expr, string>();
   /** Generated sub-conditions (see `count`), by polarity and structure. */
-  readonly generated = new Map<string, { readonly slot: number; readonly get: (event: never) => unknown } | boolean>();
+  readonly generated = new Map<string, { readonly slot: number; readonly extract: (event: never) => unknown } | boolean>();
 
   /** The constant value of a compiled predicate, or undefined when it depends on the event. */
   constantOf(p: object): boolean | undefined {
@@ -146,10 +146,9 @@ function sharedCondition<E>(e: Expr, negated: boolean, shared: SharedConditions,
     const k = scope.consts.get(p);
     if (k !== undefined) known = k;
     else {
-      const slot = scope.memo.objectSlot(p);
-      known = { slot, get: scope.memo.getter(slot, p) };
+      known = { slot: scope.memo.objectSlot(p), extract: p };
     }
-    shared.generated.set(key, known as { readonly slot: number; readonly get: (event: never) => unknown } | boolean);
+    shared.generated.set(key, known as { readonly slot: number; readonly extract: (event: never) => unknown } | boolean);
   }
   return known;
 }
@@ -158,13 +157,14 @@ function sharedCondition<E>(e: Expr, negated: boolean, shared: SharedConditions,
 function inlineable<E>(c: Check, r: Scope<E>): InlineCheck<E> | undefined {
   if (c.lhs.kind !== 'field' || c.modifier !== undefined) return undefined;
   const g = operand(c.lhs, r);
-  if (g.slot === undefined || g.list || g.any === true || g.never === true) return undefined;
+  if (g.slot === undefined || g.extract === undefined || g.list || g.any === true || g.never === true) return undefined;
+  const read = { slot: g.slot, extract: g.extract };
   if (g.type !== 'string' && g.type !== 'number' && g.type !== 'bool') return undefined;
   const rhs = c.rhs;
   try {
     switch (c.op) {
       case 'exists':
-        return { slot: g.slot, get: g.get, op: 'exists' };
+        return { ...read, op: 'exists' };
       case '=':
       case '==':
       case '!=':
@@ -176,11 +176,11 @@ function inlineable<E>(c: Check, r: Scope<E>): InlineCheck<E> | undefined {
       case 'endswith':
       case 'contains':
         if (rhs?.kind !== 'literal' || !supports(g.type, c.op)) return undefined;
-        return { slot: g.slot, get: g.get, op: c.op === '==' ? '=' : c.op, operand: convert(rhs.value, g.type) };
+        return { ...read, op: c.op === '==' ? '=' : c.op, operand: convert(rhs.value, g.type) };
       case 'in':
       case 'intersects':
         if (rhs === undefined || (rhs.kind !== 'list' && rhs.kind !== 'listname' && rhs.kind !== 'literal')) return undefined;
-        return { slot: g.slot, get: g.get, op: 'in', set: new Set(constants(rhs, g.type)) };
+        return { ...read, op: 'in', set: new Set(constants(rhs, g.type)) };
       default:
         return undefined;
     }
@@ -537,6 +537,6 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
       }
     : (ev: E) => spec.extract(ev, arg);
   const any = spec.anyWithoutArg === true && arg === undefined;
-  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, slot, get: r.memo.getter(slot, extract) };
+  return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, slot, extract, get: r.memo.getter(slot, extract) };
 }
 

@@ -11,25 +11,23 @@
  * in an array and referred to by index, never spliced into the source.
  */
 import type { Check, Expr } from './ast.js';
-import type { FieldValue, Scalar } from './fields.js';
+import type { Scalar } from './fields.js';
 import type { FieldMemo } from './memo.js';
 
 type Predicate<E> = (event: E) => boolean;
 
 /** A check generated code can inline. */
-export interface InlineCheck<E> {
-  readonly slot: number;
-  /** The memoizing reader of the slot (the slow path: first read in an event). */
-  readonly get: (event: E) => FieldValue | undefined;
+export interface InlineCheck<E> extends SlotRead<E> {
   readonly op: '=' | '!=' | '<' | '<=' | '>' | '>=' | 'startswith' | 'endswith' | 'contains' | 'in' | 'exists';
   readonly operand?: Scalar;
   readonly set?: ReadonlySet<Scalar>;
 }
 
-/** A memoized value generated code reads like a field: its slot and its reader. */
+/** A memoized value generated code reads like a field: its slot and what fills it. */
 export interface SlotRead<E> {
   readonly slot: number;
-  readonly get: (event: E) => unknown;
+  /** The value's derivation, run on the slot's first read in an event (the generated code keeps it). */
+  readonly extract: (event: E) => unknown;
 }
 
 export interface GenerateHooks<E> {
@@ -90,11 +88,12 @@ class Emitter<E> {
     let r = this.#readerIndex.get(i.slot);
     if (r === undefined) {
       r = this.readers.length;
-      this.readers.push(i.get);
+      this.readers.push(i.extract);
       this.#readerIndex.set(i.slot, r);
       if (this.#locals) this.slots.push(i.slot);
     }
-    const memo = `(S[${i.slot}] === g ? V[${i.slot}] : R[${r}](ev))`;
+    // A first read in the event extracts and keeps the value here, with no memo reader between.
+    const memo = `(S[${i.slot}] === g ? V[${i.slot}] : (V[${i.slot}] = R[${r}](ev), S[${i.slot}] = g, V[${i.slot}]))`;
     return this.#locals ? `(s${i.slot} !== U ? s${i.slot} : (s${i.slot} = ${memo}))` : memo;
   }
 

@@ -20,6 +20,8 @@ export interface Getter<E> {
   readonly never?: boolean;
   /** For a plain field: its memo slot and extractor, so generated code can read it inline. */
   readonly slot?: number;
+  /** With `slot`: the extraction the memo runs on a slot's first read in an event. */
+  readonly extract?: (event: E) => FieldValue | undefined;
   readonly get: (event: E) => FieldValue | undefined;
 }
 
