@@ -530,12 +530,15 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
   if (arg !== undefined && spec.arg === undefined) throw new ConditionCompileError(`field '${spec.name}' does not take an argument`, f.span);
   const address = r.raw !== true && (spec.type === 'ipaddr' || spec.type === 'ipnet');
   const slot = r.memo.slot(`${arg === undefined ? spec.name : `${spec.name}[${arg}]`}${address ? '#address' : ''}`);
-  const extract = address
-    ? (ev: E) => {
-        const v = spec.extract(ev, arg);
-        return v === undefined ? undefined : keysOf(v);
-      }
-    : (ev: E) => spec.extract(ev, arg);
+  const keys = spec.extractKeys;
+  const extract = !address
+    ? (ev: E) => spec.extract(ev, arg)
+    : keys !== undefined
+      ? (ev: E) => keys.call(spec, ev, arg)
+      : (ev: E) => {
+          const v = spec.extract(ev, arg);
+          return v === undefined ? undefined : keysOf(v);
+        };
   const any = spec.anyWithoutArg === true && arg === undefined;
   return { type: spec.type, list: spec.list === true, any, keyed: address, never: spec.never === true, slot, extract, get: r.memo.getter(slot, extract) };
 }

@@ -36,6 +36,12 @@ export interface FieldSpec<E> {
   readonly arg?: 'required' | 'optional';
   /** The value for this event, or undefined when it is not available (then every comparison is false). */
   extract(event: E, arg: string | undefined): FieldValue | undefined;
+  /**
+   * For an address field (`ipaddr`, `ipnet`): the value as the keys conditions compare addresses
+   * by (`addressKey` of each), for sources that keep them per event so that several address
+   * fields of one socket convert its addresses once. Without it, `extract`'s text is converted.
+   */
+  extractKeys?(event: E, arg: string | undefined): FieldValue | undefined;
 }
 
 /**

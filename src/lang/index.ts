@@ -7,3 +7,4 @@ export { createFieldTable, FIELD_TYPES, type FieldResolver, type FieldSpec, type
 export { globMatch, pathPrefixMatch } from './glob.js';
 export { printCondition } from './print.js';
 export type { ConditionListEvaluator } from './generate.js';
+export { addressKey } from './operators.js';

@@ -12,6 +12,7 @@
  */
 
 import { asObject, asText, isObject, obj, str, type JsonObject } from '../../core/json.js';
+import { addressKey, type FieldValue } from '../../lang/index.js';
 import { MAX_ARGS } from './constants.js';
 import { FD_RETURNING, OPEN_TYPES, refineType, syscallCategory, syscallParams, type Category, type HookInfo, type Param, type SocketRole } from './rule-fields-hooks.js';
 import {
@@ -281,6 +282,10 @@ export class HookView {
   #fd: FdInfo | null | undefined;
   #paths: FsPaths | null | undefined;
   #descriptor: { path: string; dir: boolean } | null | undefined;
+  /** The socket's local and remote address keys (null: none), and both as one list. */
+  #localKey: string | number | null | undefined;
+  #remoteKey: string | number | null | undefined;
+  #bothKeys: FieldValue | null | undefined;
 
   constructor(kind: string, body: JsonObject, info: Classified, where: CwdSource) {
     this.kind = kind;
@@ -304,6 +309,9 @@ export class HookView {
     this.#fd = undefined;
     this.#paths = undefined;
     this.#descriptor = undefined;
+    this.#localKey = undefined;
+    this.#remoteKey = undefined;
+    this.#bothKeys = undefined;
   }
 
   static #exits(kind: string, body: JsonObject, info: Classified): boolean {
@@ -524,6 +532,43 @@ export class HookView {
 
   // ---- file descriptors
 
+  /**
+   * The address key (see `addressKey`) of the IP socket's local or remote end, converted once
+   * per event however many address fields read it.
+   */
+  addressKey(end: 'local' | 'remote'): string | number | undefined {
+    if (end === 'local') {
+      if (this.#localKey === undefined) this.#localKey = keyOf(this.#ipNet()?.lip);
+      return this.#localKey ?? undefined;
+    }
+    if (this.#remoteKey === undefined) this.#remoteKey = keyOf(this.#ipNet()?.rip);
+    return this.#remoteKey ?? undefined;
+  }
+
+  /** Both ends' keys, local first (`fd.ip`, `fd.net`: either end may satisfy a check). */
+  bothAddressKeys(): FieldValue | undefined {
+    if (this.#bothKeys === undefined) {
+      const net = this.#ipNet();
+      if (net === undefined || (net.lip === undefined && net.rip === undefined)) {
+        this.#bothKeys = null;
+      } else {
+        // As the text's conversion would give: an end whose address is no address drops out.
+        const keys: (string | number)[] = [];
+        const l = this.addressKey('local');
+        const r = this.addressKey('remote');
+        if (l !== undefined) keys.push(l);
+        if (r !== undefined) keys.push(r);
+        this.#bothKeys = keys;
+      }
+    }
+    return this.#bothKeys ?? undefined;
+  }
+
+  #ipNet(): NetInfo | undefined {
+    const net = this.fd?.net;
+    return net === undefined || net.kind === 'unix' ? undefined : net;
+  }
+
   get fd(): FdInfo | undefined {
     if (this.#fd === undefined) this.#fd = this.#socketFd() ?? this.#fileFd() ?? null;
     return this.#fd ?? undefined;
@@ -700,6 +745,10 @@ export class HookView {
  * Falco's socket `fd.name`: `client->server` when the process's side is known, else
  * `local->remote`; one endpoint alone when only one is known (a listening socket).
  */
+function keyOf(ip: string | undefined): string | number | null {
+  return ip === undefined ? null : (addressKey(ip) ?? null);
+}
+
 /** An IP socket's descriptor; its name (the tuple) is written only when a field reads it. */
 class SocketFd implements FdInfo {
   readonly kind: FdKind;

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { createEvent, type VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
-import { compile, createFieldTable, parse, type Expr, type FieldValue, type Literal, type Operand, type Rhs } from '../../lang/index.js';
+import { addressKey, compile, createFieldTable, parse, type Expr, type FieldValue, type Literal, type Operand, type Rhs } from '../../lang/index.js';
 import { decodeFiles } from '../../pipeline/decode-files.js';
 import { loadRules } from '../../rules/load.js';
 import { RULE_SOURCES } from '../../rules/sources.js';
@@ -492,6 +492,32 @@ describe('sockets: a tcp_connect kprobe', () => {
     // (docs/fields/syscall.md): they part only when exactly one end is the address tested.
     assert.equal(holds('fd.ip != 10.88.0.7', tcpConnect('142.250.180.196')), true);
     expectFields(tcpConnect('142.250.180.196', -111), { 'evt.dir': '<', 'evt.res': 'ECONNREFUSED', 'evt.failed': true });
+  });
+
+  it('address keys kept per event are the keys of the addresses the fields extract', () => {
+    const events = [
+      tcpConnect('142.250.180.196'), tcpConnect('10.96.0.1', 0), tcpConnect('not-an-address'), decodeOk(copy(TCP_CONNECT)),
+      hook('process_kprobe', 'inet_csk_accept', [], { sock_arg: { family: 'AF_INET', protocol: 'IPPROTO_TCP', saddr: '10.0.0.5', sport: 8080, daddr: '203.0.113.9', dport: 51000 } }),
+      hook('process_kprobe', 'security_socket_connect', [{ sock_arg: { family: 'AF_INET', protocol: 'IPPROTO_UDP', saddr: '0.0.0.0', daddr: '0.0.0.0' } }, { sockaddr_arg: { family: 'AF_INET', addr: '8.8.8.8', port: 53 } }]),
+      hook('process_kprobe', 'security_socket_connect', [{ sock_arg: { family: 'AF_UNIX' } }, { sockaddrun_arg: { path: '/run/x.sock' } }]),
+      decodeOk(copy(FILE_ACCESS_KPROBE)),
+    ];
+    const keyed = SYSCALL_FIELDS.filter((f) => f.extractKeys !== undefined);
+    assert.deepEqual(keyed.map((f) => f.name).sort(), ['fd.cip', 'fd.cnet', 'fd.ip', 'fd.lip', 'fd.lnet', 'fd.net', 'fd.rip', 'fd.rnet', 'fd.sip', 'fd.snet']);
+    const keysOf = (v: FieldValue | undefined): FieldValue | undefined => {
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v)) return addressKey(String(v));
+      return v.flatMap((x) => { const k = addressKey(String(x)); return k === undefined ? [] : [k]; });
+    };
+    let defined = 0;
+    for (const e of events) {
+      for (const f of keyed) {
+        const want = keysOf(f.extract(e, undefined));
+        assert.deepEqual(f.extractKeys?.(e, undefined), want, `${f.name} on ${JSON.stringify(e.payload).slice(0, 80)}`);
+        if (want !== undefined) defined++;
+      }
+    }
+    assert.ok(defined > 30, `${defined} keys compared`);
   });
 
   it('the server side (a socket inet_csk_accept returns) and a peer named by a sockaddr', () => {

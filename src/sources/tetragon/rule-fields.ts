@@ -30,6 +30,8 @@ interface Options {
   readonly arg?: 'required' | 'optional';
   readonly list?: boolean;
   readonly any?: boolean;
+  /** For address fields: the value as address keys (FieldSpec.extractKeys). */
+  readonly keys?: Extractor;
 }
 
 /** A field declaration before it is bound to the table's view cache. */
@@ -327,6 +329,23 @@ function side(which: 'client' | 'server', part: 'ip' | 'port'): Extractor {
   });
 }
 
+/** The address key of a socket end, for the address fields (see Options.keys). */
+function endKey(end: 'local' | 'remote'): Extractor {
+  return (v) => v.hook?.addressKey(end);
+}
+
+/** The client or server end's key: known when the hook says which side the process is. */
+function sideKey(which: 'client' | 'server'): Extractor {
+  return (v) => {
+    const h = v.hook;
+    const role = h?.fd?.net?.role;
+    if (h === undefined || role === undefined) return undefined;
+    return h.addressKey((role === 'client') === (which === 'client') ? 'local' : 'remote');
+  };
+}
+
+const bothKeys: Extractor = (v) => v.hook?.bothAddressKeys();
+
 /** `fd.ip`/`fd.port`/`fd.net`: either end (any-of semantics; see the doc for `!=`). */
 function eitherEnd(part: 'ip' | 'port'): Extractor {
   return netOf((n) => {
@@ -589,21 +608,21 @@ function declarations(): Decl[] {
       const dir = fd === undefined ? undefined : fdDirectory(fd);
       return id === undefined || id === '' || dir === undefined ? undefined : `${id}${dir}`;
     }),
-    field('fd.cip', 'ipaddr', side('client', 'ip')),
-    field('fd.sip', 'ipaddr', side('server', 'ip')),
-    field('fd.lip', 'ipaddr', netOf((n) => n.lip)),
-    field('fd.rip', 'ipaddr', netOf((n) => n.rip)),
-    field('fd.ip', 'ipaddr', eitherEnd('ip'), { any: true }),
+    field('fd.cip', 'ipaddr', side('client', 'ip'), { keys: sideKey('client') }),
+    field('fd.sip', 'ipaddr', side('server', 'ip'), { keys: sideKey('server') }),
+    field('fd.lip', 'ipaddr', netOf((n) => n.lip), { keys: endKey('local') }),
+    field('fd.rip', 'ipaddr', netOf((n) => n.rip), { keys: endKey('remote') }),
+    field('fd.ip', 'ipaddr', eitherEnd('ip'), { any: true, keys: bothKeys }),
     field('fd.cport', 'number', side('client', 'port')),
     field('fd.sport', 'number', side('server', 'port')),
     field('fd.lport', 'number', netOf((n) => n.lport)),
     field('fd.rport', 'number', netOf((n) => n.rport)),
     field('fd.port', 'number', eitherEnd('port'), { any: true }),
-    field('fd.cnet', 'ipnet', side('client', 'ip')),
-    field('fd.snet', 'ipnet', side('server', 'ip')),
-    field('fd.lnet', 'ipnet', netOf((n) => n.lip)),
-    field('fd.rnet', 'ipnet', netOf((n) => n.rip)),
-    field('fd.net', 'ipnet', eitherEnd('ip'), { any: true }),
+    field('fd.cnet', 'ipnet', side('client', 'ip'), { keys: sideKey('client') }),
+    field('fd.snet', 'ipnet', side('server', 'ip'), { keys: sideKey('server') }),
+    field('fd.lnet', 'ipnet', netOf((n) => n.lip), { keys: endKey('local') }),
+    field('fd.rnet', 'ipnet', netOf((n) => n.rip), { keys: endKey('remote') }),
+    field('fd.net', 'ipnet', eitherEnd('ip'), { any: true, keys: bothKeys }),
     field('fd.l4proto', 'string', netOf((n) => n.l4)),
     field('fd.sockfamily', 'string', fdOf((fd) => (fd.net === undefined ? undefined : fd.net.kind === 'unix' ? 'unix' : 'ip'))),
     field('fd.is_server', 'bool', fdOf((fd) => (fd.net?.role === undefined ? undefined : fd.net.role === 'server'))),
@@ -732,6 +751,7 @@ export function createSyscallFields(lookup?: AncestryLookup): readonly FieldSpec
   };
   return declarations().map((d): FieldSpec<VigilEvent> => {
     const { extract } = d;
+    const keys = d.options.keys;
     const spec: FieldSpec<VigilEvent> = {
       name: d.name,
       type: d.type,
@@ -740,6 +760,7 @@ export function createSyscallFields(lookup?: AncestryLookup): readonly FieldSpec
       ...(d.options.arg === undefined ? {} : { arg: d.options.arg }),
       ...(extract === NOTHING ? { never: true } : {}),
       extract: extract === NOTHING ? () => undefined : (event, arg) => (event.source === 'tetragon' ? extract(viewOf(event), arg) : undefined),
+      ...(keys === undefined ? {} : { extractKeys: (event: VigilEvent, arg: string | undefined) => (event.source === 'tetragon' ? keys(viewOf(event), arg) : undefined) }),
     };
     return Object.freeze(spec);
   });
