@@ -43,9 +43,26 @@ export class SharedConditions {
   /** Generated sub-conditions (see `count`), by polarity and structure. */
   readonly generated = new Map<string, { readonly slot: number; readonly extract: (event: never) => unknown } | boolean>();
 
+  readonly #sets = new Map<string, ReadonlySet<Scalar>>();
+
   /** The constant value of a compiled predicate, or undefined when it depends on the event. */
   constantOf(p: object): boolean | undefined {
     return this.constants.get(p);
+  }
+
+  /**
+   * One set object per content: the official rules repeat their lists (`evt.type in (execve,
+   * execveat)` in every process rule), and every distinct set an event's checks consult is memory
+   * that must be brought in for it.
+   */
+  internSet(values: readonly Scalar[]): ReadonlySet<Scalar> {
+    const key = JSON.stringify([...new Set(values)].map((v) => [typeof v, v]).sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)));
+    let set = this.#sets.get(key);
+    if (set === undefined) {
+      set = new Set(values);
+      this.#sets.set(key, set);
+    }
+    return set;
   }
 
   /**
@@ -180,7 +197,7 @@ function inlineable<E>(c: Check, r: Scope<E>): InlineCheck<E> | undefined {
       case 'in':
       case 'intersects':
         if (rhs === undefined || (rhs.kind !== 'list' && rhs.kind !== 'listname' && rhs.kind !== 'literal')) return undefined;
-        return { ...read, op: 'in', set: new Set(constants(rhs, g.type)) };
+        return { ...read, op: 'in', set: r.shared?.internSet(constants(rhs, g.type)) ?? new Set(constants(rhs, g.type)) };
       default:
         return undefined;
     }
@@ -530,13 +547,16 @@ function field<E>(f: FieldRef, r: Scope<E>): Getter<E> {
   if (arg !== undefined && spec.arg === undefined) throw new ConditionCompileError(`field '${spec.name}' does not take an argument`, f.span);
   const address = r.raw !== true && (spec.type === 'ipaddr' || spec.type === 'ipnet');
   const slot = r.memo.slot(`${arg === undefined ? spec.name : `${spec.name}[${arg}]`}${address ? '#address' : ''}`);
+  // The functions are read here, once: read per event through `spec`, whose shape differs from
+  // field to field, the lookup was one of the costliest steps of extraction.
   const keys = spec.extractKeys;
+  const get = spec.extract;
   const extract = !address
-    ? (ev: E) => spec.extract(ev, arg)
+    ? (ev: E) => get.call(spec, ev, arg)
     : keys !== undefined
       ? (ev: E) => keys.call(spec, ev, arg)
       : (ev: E) => {
-          const v = spec.extract(ev, arg);
+          const v = get.call(spec, ev, arg);
           return v === undefined ? undefined : keysOf(v);
         };
   const any = spec.anyWithoutArg === true && arg === undefined;

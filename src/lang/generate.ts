@@ -69,6 +69,10 @@ class Emitter<E> {
   /** Memo slots read through locals (`locals` only), in first-read order. */
   readonly slots: number[] = [];
   readonly #readerIndex = new Map<number, number>();
+  /** Constants by value, so a shared set is one entry of K. */
+  readonly #constantIndex = new Map<unknown, number>();
+  /** With `locals`: the local keeping each distinct `in` check's result (slot and set), in order. */
+  readonly memberships = new Map<string, string>();
   readonly #consts: WeakMap<object, boolean>;
   readonly #hooks: GenerateHooks<E>;
   readonly #locals: boolean;
@@ -80,8 +84,13 @@ class Emitter<E> {
   }
 
   #constant(v: unknown): string {
-    this.constants.push(v);
-    return `K[${this.constants.length - 1}]`;
+    let i = this.#constantIndex.get(v);
+    if (i === undefined) {
+      i = this.constants.length;
+      this.constants.push(v);
+      this.#constantIndex.set(v, i);
+    }
+    return `K[${i}]`;
   }
 
   #read(i: SlotRead<E>): string {
@@ -155,8 +164,19 @@ class Emitter<E> {
         const method = i.op === 'contains' ? 'includes' : i.op === 'startswith' ? 'startsWith' : 'endsWith';
         return `(typeof (t = ${v}) === 'string' && t.${method}(${this.#constant(String(i.operand))}))`;
       }
-      case 'in':
-        return `${this.#constant(i.set)}.has(${v})`;
+      case 'in': {
+        const set = this.#constant(i.set);
+        if (!this.#locals) return `${set}.has(${v})`;
+        // The same list tested on the same field by several conditions of the function (the
+        // event types of every process rule): looked up once, then read from a local.
+        const key = `${i.slot}|${set}`;
+        let m = this.memberships.get(key);
+        if (m === undefined) {
+          m = `m${this.memberships.size}`;
+          this.memberships.set(key, m);
+        }
+        return `(${m} !== 0 ? ${m} === 1 : (${m} = ${set}.has(${v}) ? 1 : 2) === 1)`;
+      }
       case 'exists':
         return `(${v} !== undefined)`;
     }
@@ -219,7 +239,7 @@ export function generateConditionList<E>(exprs: readonly Expr[], memo: FieldMemo
   let size = 0;
   const flush = (): void => {
     if (tests.length === 0) return;
-    const locals = emitter.slots.map((s) => `, s${s} = U`).join('');
+    const locals = emitter.slots.map((s) => `, s${s} = U`).join('') + [...emitter.memberships.values()].map((m) => `, ${m} = 0`).join('');
     const source = ['return function evaluateConditions(ev, H) {', ...PROLOGUE, `  let t${locals};`, ...tests, '  return -1;', '};'].join('\n');
     parts.push(emitter.instantiate<ConditionListEvaluator<E>>(memo, source));
     emitter = new Emitter(consts, hooks, true);

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPipeline, type PipelineBenchResult } from '../../bench/pipeline-bench.js';
+import { SIMULATED_RATE, simulateTelemetry } from '../../bench/simulated.js';
 import { messageOf } from '../../core/errors.js';
 import { Baseliner } from '../../baseline/baseliner.js';
 import { Observer } from '../../baseline/observe.js';
@@ -17,10 +18,6 @@ import { createRuleSources, SOURCE_BINDINGS } from '../../rules/sources.js';
 import { CorrelationEngine } from '../../correlate/engine.js';
 import { isCorrelationFile, loadCorrelation } from '../../correlate/load.js';
 import { officialSyscallRules } from './bench-rules.js';
-import type { Scenario } from '../../sim/scenario.js';
-import { SCENARIOS } from '../../sim/scenarios/index.js';
-import { simulate } from '../../sim/simulate.js';
-import { TELEMETRY_DIR } from '../../sim/writer.js';
 import { createProcessTree } from '../../sources/tetragon/index.js';
 import type { CliIo } from '../io.js';
 
@@ -33,28 +30,6 @@ function joined(a: Signal[], b: Signal[], c: Signal[]): Signal[] {
   if (a.length === 0 && b.length === 0) return c;
   return [...a, ...b, ...c];
 }
-
-/**
- * Scenarios for a simulated window, spread over it as `simulate` places them (the i-th of n at
- * (i+1)/(n+1) of the window): in library order, each taken when all taken so far still fit, up
- * to one per quarter hour (at least two), so the correlation stage has attacks to find.
- */
-export function fitting(startMs: number, durationMs: number): Scenario[] {
-  const most = Math.max(2, Math.floor(durationMs / (15 * 60_000)));
-  const fits = (list: readonly Scenario[]): boolean =>
-    list.every((s, i) => {
-      const proposed = startMs + Math.floor(((i + 1) / (list.length + 1)) * durationMs);
-      const at = s.placeAt?.(proposed) ?? proposed;
-      // With room on both sides: a scenario's records may spill a little past its nominal span.
-      return at >= startMs + 60_000 && at + 1.5 * s.durationMs < startMs + durationMs;
-    });
-  const taken: Scenario[] = [];
-  for (const s of SCENARIOS) if (taken.length < most && fits([...taken, s])) taken.push(s);
-  return taken;
-}
-
-/** Background events per second of the generated workload. */
-const GENERATED_RATE = 200;
 
 /** The JSON the issue tracker and docs quote (`vigil bench --json`). */
 export function pipelineJson(r: PipelineBenchResult): Record<string, unknown> {
@@ -113,11 +88,8 @@ export async function benchPipelineCommand(opts: { json?: boolean; input?: strin
     let inputs = opts.input;
     if (inputs === undefined) {
       dir = await mkdtemp(join(tmpdir(), 'vigil-bench-'));
-      const durationMs = Math.max(60_000, Math.ceil((records / GENERATED_RATE) * 1000));
-      if (opts.json !== true) io.err(`bench: simulating about ${records.toLocaleString('en-US')} records (vigil simulate --rate ${GENERATED_RATE}, every scenario that fits)…\n`);
-      const startMs = Date.UTC(2026, 10, 2, 8);
-      await simulate(dir, { seed: 1, startMs, durationMs, rate: GENERATED_RATE, scenarios: fitting(startMs, durationMs) });
-      inputs = [join(dir, TELEMETRY_DIR)];
+      if (opts.json !== true) io.err(`bench: simulating about ${records.toLocaleString('en-US')} records (vigil simulate --rate ${SIMULATED_RATE}, every scenario that fits)…\n`);
+      inputs = [await simulateTelemetry(dir, records)];
     }
     if (opts.json !== true) io.err(`bench: four passes over the files (ceiling, decode, signals, pipeline), ${rounds} round(s), the fastest of each kept, one core…\n`);
     const r = await benchPipeline(inputs, {

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchRules, CHUNK, type RuleBenchResult } from '../../bench/rules-bench.js';
 import { k8sAuditWorkload, tetragonWorkload } from '../../bench/rules-workload.js';
+import { simulatedTetragonLines, simulateRuntime } from '../../bench/simulated.js';
 import { messageOf } from '../../core/errors.js';
 import { DEFAULT_RULES_DIR } from '../../rules/files.js';
 import type { RuleFile } from '../../rules/load.js';
@@ -29,21 +31,34 @@ async function read(paths: readonly string[]): Promise<RuleFile[]> {
 
 /**
  * `vigil bench rules`: evaluation throughput of Falco-syntax rules on decoded events: syscall
- * rules on Tetragon events, k8s_audit rules on audit events. By default the official Falco
- * rule files (stable + incubating + sandbox; k8saudit) when the corpus is present, else Vigil's.
+ * rules on simulated node telemetry (`vigil simulate`'s model: mostly file and network hooks,
+ * an eighth process starts) and on a generated mix where every fourth event starts a process
+ * (the costliest kind), k8s_audit rules on audit events. By default the official Falco rule
+ * files (stable + incubating + sandbox; k8saudit) when the corpus is present, else Vigil's.
  */
 export async function benchRulesCommand(opts: { json?: boolean; syscallRules?: string[]; k8sRules?: string[] }, records: number, rounds: number, io: CliIo): Promise<number> {
-  let cases;
+  let syscall: RuleFile[];
+  let k8s: RuleFile[];
   try {
-    cases = [
-      { name: 'syscall rules on Tetragon events', files: await read(opts.syscallRules ?? defaults(OFFICIAL_SYSCALL, 'vigil-runtime.yaml')), lines: tetragonWorkload(records) },
-      { name: 'k8s_audit rules on audit events', files: await read(opts.k8sRules ?? defaults(OFFICIAL_K8S, 'vigil-k8s.yaml')), lines: k8sAuditWorkload(records) },
-    ];
+    syscall = await read(opts.syscallRules ?? defaults(OFFICIAL_SYSCALL, 'vigil-runtime.yaml'));
+    k8s = await read(opts.k8sRules ?? defaults(OFFICIAL_K8S, 'vigil-k8s.yaml'));
   } catch (err) {
     io.err(`vigil bench: cannot read rules: ${messageOf(err)}\n`);
     return 1;
   }
-  if (opts.json !== true) io.err(`bench rules: ${records} events per case, best of ${rounds} rounds…\n`);
+  if (opts.json !== true) io.err(`bench rules: ${records} events per case (simulating the node telemetry first), best of ${rounds} rounds…\n`);
+  const dir = await mkdtemp(join(tmpdir(), 'vigil-bench-rules-'));
+  let simulated: string[];
+  try {
+    simulated = await simulatedTetragonLines(await simulateRuntime(dir, records), Number.POSITIVE_INFINITY);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const cases = [
+    { name: 'syscall rules on simulated node telemetry (Tetragon)', files: syscall, lines: simulated },
+    { name: 'syscall rules on the process-start-heavy Tetragon mix', files: syscall, lines: tetragonWorkload(records) },
+    { name: 'k8s_audit rules on audit events', files: k8s, lines: k8sAuditWorkload(records) },
+  ];
   const results: RuleBenchResult[] = cases.map((c) => benchRules(c, rounds));
   if (opts.json === true) {
     io.out(`${JSON.stringify({ target: 'rules', cases: results }, null, 2)}\n`);
