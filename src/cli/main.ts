@@ -92,6 +92,7 @@ function createProgram(io: CliIo, setStatus: (code: number) => void, cli: CliEnv
     .option('--input <path...>', 'pipeline, decode: measure over these files (pipeline: folders too, e.g. a vigil simulate telemetry/ folder) instead of a generated workload')
     .option('--syscall-rules <path...>', 'rules: syscall rule files (default: the official Falco rules when present)')
     .option('--k8s-rules <path...>', 'rules: k8s_audit rule files (default: the official k8saudit rules when present)')
+    .option('--case <name>', 'rules: measure one case only, in this process: simulated, process-starts or k8s')
     .option('--duration <s>', 'ingest: seconds of load (default 60)')
     .option('--connections <n>', 'ingest: concurrent connections (default 8)')
     .option('--batch <n>', 'ingest: records per request (default 100)')

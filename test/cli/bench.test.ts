@@ -62,4 +62,14 @@ describe('vigil bench rules', () => {
       assert.ok(c.candidatesPerEvent > 0 && c.candidatesPerEvent < 40, `${c.name}: ${c.candidatesPerEvent} rules tested per event`);
     }
   });
+
+  it('measures one case in its own process with --case, and names the cases it knows', async () => {
+    const io = memoryIo();
+    assert.equal(await main(['bench', 'rules', '--case', 'process-starts', '--json', '--records', '1000', '--rounds', '1'], io), 0, io.stderr());
+    const r = JSON.parse(io.stdout()) as { cases: { name: string; events: number }[] };
+    assert.deepEqual(r.cases.map((c) => [c.name, c.events]), [['syscall rules on the process-start-heavy Tetragon mix', 1000]]);
+    const bad = memoryIo();
+    assert.equal(await main(['bench', 'rules', '--case', 'nope'], bad), 2);
+    assert.match(bad.stderr(), /unknown case "nope" \(known: simulated, process-starts, k8s\)/);
+  });
 });

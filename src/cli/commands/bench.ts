@@ -18,6 +18,7 @@ export interface BenchOptions {
   input?: string[];
   syscallRules?: string[];
   k8sRules?: string[];
+  case?: string;
   duration?: string;
   connections?: string;
   batch?: string;
