@@ -1,11 +1,13 @@
 /**
- * Generates one JavaScript function per condition. Compiled closures call one another for
- * every `and`, `or`, `not` and check, and each field read goes through a getter: on a rule set
- * of a hundred rules that is most of the evaluation time. The generated function has the
- * boolean structure written out and the common checks (`=`, `!=`, `<`, `<=`, `>`, `>=`, `in`,
- * `startswith`, `endswith`, `contains`, `exists` on a plain field) inlined, reading the field's
- * memo slot directly; any other check stays a compiled closure, called from the generated code.
- * Results are the same as the closures' (the closure compiler's tests run against both).
+ * Generates JavaScript for conditions: one function per condition, one per shared sub-condition,
+ * and one per list of conditions tested together (an event's candidate rules). Compiled
+ * closures call one another for every `and`, `or`, `not` and check, and each field read goes
+ * through a getter: on a rule set of a hundred rules that is most of the evaluation time. The
+ * generated code has the boolean structure written out and the common checks (`=`, `!=`, `<`,
+ * `<=`, `>`, `>=`, `in`, `startswith`, `endswith`, `contains`, `exists` on a plain field)
+ * inlined, reading and filling the field's memo slot directly; any other check stays a compiled
+ * closure, called from the generated code. Results are the same as the closures' (the closure
+ * compiler's tests run against both).
  *
  * Only code built here from the syntax tree is generated: constants (strings, sets) are passed
  * in an array and referred to by index, never spliced into the source.
