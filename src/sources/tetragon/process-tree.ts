@@ -22,7 +22,7 @@ export interface ProcessRecord extends ProcessFacts {
 export interface ProcessTreeOptions {
   /** How long (event time) an exited process stays, for kprobes that trail its exit. Default 60 s. */
   readonly exitGraceMs?: number;
-  /** Most processes held; the least recently seen go first. Default 100 000. */
+  /** Most processes held; the least recently seen go first (approximately: see `evictUnseen`). Default 100 000. */
   readonly maxEntries?: number;
   /** Most containers whose pod is remembered. Default 10 000. */
   readonly maxContainers?: number;
@@ -33,14 +33,28 @@ export interface ProcessTreeOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
+ * A table entry: the record, and whether it was seen since eviction last passed over it. Most
+ * sightings repeat what is known, and marking the entry is all they do: moving it to the back of
+ * the map on every sighting (exact least-recently-seen order) was a delete and an insert per
+ * process per event, the costliest part of decoding after `JSON.parse`.
+ */
+type Entry = Mutable<ProcessRecord> & { seen: boolean };
+
+/** A remembered container's pod and image, marked like the process entries. */
+interface ContainerEntry {
+  placement: Placement;
+  seen: boolean;
+}
+
+/**
  * The runtime process table of one run: exec_id → process, parent link and placement, learned
  * from every event's `process`, `parent` and `ancestors` (a kprobe may be the first sighting).
  * Bounded without timers: exited entries leave `exitGraceMs` of event time after their exit (the
  * watermark is the latest event time observed) and the table never holds more than `maxEntries`.
  */
 export class ProcessTree implements SourceState {
-  readonly #procs = new Map<string, Mutable<ProcessRecord>>();
-  readonly #containers = new Map<string, Placement>();
+  readonly #procs = new Map<string, Entry>();
+  readonly #containers = new Map<string, ContainerEntry>();
   readonly #exits = new ExpiryHeap();
   readonly #grace: number;
   readonly #max: number;
@@ -128,13 +142,13 @@ export class ProcessTree implements SourceState {
         }
       }
     }
-    const byContainer = found?.containerId === undefined ? undefined : this.#containers.get(found.containerId);
+    const byContainer = found?.containerId === undefined ? undefined : this.#containers.get(found.containerId)?.placement;
     return mergePlacement(found, byContainer);
   }
 
   /** The pod and image remembered for a canonical container id. */
   container(containerId: string): Placement | undefined {
-    return this.#containers.get(containerId);
+    return this.#containers.get(containerId)?.placement;
   }
 
   #learnEvent(payload: JsonObject, body: JsonObject, timeMs: number): ProcessFacts | undefined {
@@ -195,18 +209,17 @@ export class ProcessTree implements SourceState {
   #learn(f: ProcessFacts, parentHint: string | undefined, node: string | undefined, cluster: string | undefined, t: number): void {
     if (f.execId === undefined) return;
     const old = this.#procs.get(f.execId);
-    if (old !== undefined) this.#procs.delete(f.execId);
     if (old !== undefined && tells(f, old, parentHint, node, cluster) === false) {
       // Most sightings repeat what is known (a process's file and network events): only the
-      // times and the recency order change, and nothing is allocated.
+      // times and the mark change, and nothing is allocated or moved.
       if (t < old.firstSeenMs) old.firstSeenMs = t;
       if (t > old.lastSeenMs) old.lastSeenMs = t;
-      this.#procs.set(f.execId, old);
+      old.seen = true;
       this.#touchContainer(old.placement?.containerId);
       return;
     }
     // A later sighting's values win; what it omits (field filters, sparse parents) is kept.
-    const rec: Mutable<ProcessRecord> = {
+    const rec: Entry = {
       execId: f.execId,
       pid: f.pid ?? old?.pid,
       uid: f.uid ?? old?.uid,
@@ -222,35 +235,35 @@ export class ProcessTree implements SourceState {
       firstSeenMs: old === undefined ? t : Math.min(old.firstSeenMs, t),
       lastSeenMs: old === undefined ? t : Math.max(old.lastSeenMs, t),
       exitedMs: old?.exitedMs,
+      seen: false,
     };
+    // A changed process goes to the back, as a new one.
+    if (old !== undefined) this.#procs.delete(f.execId);
     this.#procs.set(f.execId, rec);
-    if (this.#procs.size > this.#max) this.#evictOldest();
+    if (this.#procs.size > this.#max) evictUnseen(this.#procs);
     this.#rememberContainer(rec.placement);
   }
 
-  /** Keeps a remembered container recent without re-merging what it knows. */
+  /** Marks a remembered container as seen (see Entry). */
   #touchContainer(id: string | undefined): void {
     if (id === undefined) return;
     const known = this.#containers.get(id);
-    if (known === undefined) return;
-    this.#containers.delete(id);
-    this.#containers.set(id, known);
+    if (known !== undefined) known.seen = true;
   }
 
   #rememberContainer(p: Placement | undefined): void {
     if (p?.containerId === undefined || p.podName === undefined) return;
-    const merged = mergePlacement(p, this.#containers.get(p.containerId)) ?? p;
-    this.#containers.delete(p.containerId);
-    this.#containers.set(p.containerId, merged);
-    if (this.#containers.size > this.#maxContainers) {
-      const oldest = this.#containers.keys().next();
-      if (oldest.done !== true) this.#containers.delete(oldest.value);
+    const known = this.#containers.get(p.containerId);
+    const merged = mergePlacement(p, known?.placement) ?? p;
+    if (known !== undefined) {
+      if (known.placement === merged) {
+        known.seen = true;
+        return;
+      }
+      this.#containers.delete(p.containerId);
     }
-  }
-
-  #evictOldest(): void {
-    const oldest = this.#procs.keys().next();
-    if (oldest.done !== true) this.#procs.delete(oldest.value);
+    this.#containers.set(p.containerId, { placement: merged, seen: false });
+    if (this.#containers.size > this.#maxContainers) evictUnseen(this.#containers);
   }
 
   #markExited(execId: string, t: number): void {
@@ -274,6 +287,26 @@ export class ProcessTree implements SourceState {
       if (this.#isCurrent(e.key, e.at)) this.#procs.delete(e.key);
     }
   }
+}
+
+/**
+ * Drops the oldest entry not seen since eviction last passed over it (the CLOCK approximation of
+ * least recently seen): an entry seen since goes to the back, unmarked. Each pass unmarks what it
+ * skips, so an eviction costs one step on average.
+ */
+function evictUnseen<T extends { seen: boolean }>(map: Map<string, T>): void {
+  for (let steps = map.size; steps > 0; steps--) {
+    const first = map.entries().next();
+    if (first.done === true) return;
+    const [key, entry] = first.value;
+    map.delete(key);
+    if (!entry.seen) return;
+    entry.seen = false;
+    map.set(key, entry);
+  }
+  // Every entry was seen since the last pass: the oldest goes.
+  const oldest = map.keys().next();
+  if (oldest.done !== true) map.delete(oldest.value);
 }
 
 /** A fresh, empty process table (one per run). */
