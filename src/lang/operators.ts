@@ -6,6 +6,7 @@
  */
 
 import { RE2JS } from 're2js';
+import { regexPrefilter } from './regex-prefilter.js';
 import type { Operator } from './ast.js';
 import type { FieldType, Scalar } from './fields.js';
 import { globMatch, pathPrefixMatcher } from './glob.js';
@@ -107,7 +108,11 @@ export function scalarTest(op: Operator, operand: Scalar): ScalarTest {
       } catch (err) {
         throw new OperandError(`invalid regex: ${err instanceof Error ? err.message : String(err)}`);
       }
-      return (v) => typeof v === 'string' && re.matches(v);
+      // Most values contain none of the words every match needs: those are refused without
+      // running the (linear, but slow) regex engine.
+      const words = regexPrefilter(String(operand));
+      if (words === undefined) return (v) => typeof v === 'string' && re.matches(v);
+      return (v) => typeof v === 'string' && words.test(v) && re.matches(v);
     }
     default:
       throw new OperandError(`'${op}' does not compare single values`);
