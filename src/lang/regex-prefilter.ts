@@ -140,8 +140,8 @@ class Reader {
   #quantified(): Info {
     const atom = this.#atom();
     const c = this.#p[this.#i];
-    let min = 1;
-    let max = 1;
+    let min: number;
+    let max: number;
     if (c === '*' || c === '+' || c === '?') {
       this.#i++;
       min = c === '+' ? 1 : 0;
