@@ -741,10 +741,7 @@ export class HookView {
   }
 }
 
-/**
- * Falco's socket `fd.name`: `client->server` when the process's side is known, else
- * `local->remote`; one endpoint alone when only one is known (a listening socket).
- */
+/** The key an address compares by (null: no address, or none it can be read as). */
 function keyOf(ip: string | undefined): string | number | null {
   return ip === undefined ? null : (addressKey(ip) ?? null);
 }
@@ -766,6 +763,10 @@ class SocketFd implements FdInfo {
   }
 }
 
+/**
+ * Falco's socket `fd.name`: `client->server` when the process's side is known, else
+ * `local->remote`; one endpoint alone when only one is known (a listening socket).
+ */
 function socketName(n: NetInfo): string | undefined {
   const local = n.lip === undefined ? undefined : endpoint(n.lip, n.lport);
   const remote = n.rip === undefined ? undefined : endpoint(n.rip, n.rport);
