@@ -63,8 +63,9 @@ export async function simulateRuntime(dir: string, tetragonRecords: number): Pro
 }
 
 /**
- * The first `count` Tetragon records (every one with Infinity) of a simulated telemetry folder, the nodes' files taken in
- * turn line by line (each file is in event time, and the nodes send at the same pace).
+ * The first `count` Tetragon records (all of them for Infinity) of a simulated telemetry folder,
+ * the nodes' files taken in turn line by line (each file is in event time, and the nodes send at
+ * the same pace).
  */
 export async function simulatedTetragonLines(telemetry: string, count: number): Promise<string[]> {
   const folder = join(telemetry, 'tetragon');
