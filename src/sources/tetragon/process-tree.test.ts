@@ -226,6 +226,16 @@ describe('process tree: bounds and loops', () => {
     assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((id) => tree.get(id) !== undefined), [true, false, false, true, true]);
   });
 
+  it('gives a process seen since eviction last passed over it a second pass (CLOCK)', () => {
+    const tree = createProcessTree({ maxEntries: 3 });
+    for (const [i, id] of ['a', 'b', 'c'].entries()) observe(tree, record('process_exec', { process: hostProc(id) }, i));
+    observe(tree, record('process_kprobe', { process: { exec_id: 'b' }, function_name: 'f' }, 3));
+    for (const [i, id] of ['d', 'e', 'f'].entries()) observe(tree, record('process_exec', { process: hostProc(id) }, 4 + i));
+    // a goes first; then b, marked by its kprobe, is passed over (and unmarked) and c goes; then d.
+    assert.deepEqual(['a', 'b', 'c', 'd', 'e', 'f'].filter((id) => tree.get(id) !== undefined), ['b', 'e', 'f']);
+    assert.equal(tree.processCount, 3);
+  });
+
   it('stays bounded under a long stream', () => {
     const tree = createProcessTree({ maxEntries: 100, maxContainers: 10, exitGraceMs: 1_000 });
     for (let i = 0; i < 5_000; i++) {
