@@ -64,7 +64,7 @@ function decodeChunk(decoder: Decoder, lines: readonly string[], from: number, t
 function decodeAll(decoder: Decoder, lines: readonly string[]): VigilEvent[] {
   const events: VigilEvent[] = [];
   decodeChunk(decoder, lines, 0, lines.length, events);
-  return [...events];
+  return events;
 }
 
 interface Timed {

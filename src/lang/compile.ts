@@ -44,6 +44,8 @@ export class SharedConditions {
   readonly generated = new Map<string, { readonly slot: number; readonly extract: (event: never) => unknown } | boolean>();
 
   readonly #sets = new Map<string, ReadonlySet<Scalar>>();
+  /** The interned set of each check already seen: a check is emitted several times (its rule, its candidate lists). */
+  readonly #setOfCheck = new WeakMap<object, ReadonlySet<Scalar>>();
 
   /** The constant value of a compiled predicate, or undefined when it depends on the event. */
   constantOf(p: object): boolean | undefined {
@@ -55,6 +57,16 @@ export class SharedConditions {
    * execveat)` in every process rule), and every distinct set an event's checks consult is memory
    * that must be brought in for it.
    */
+  /** `internSet` of a check's values, worked out on the check's first emission only. */
+  setOf(check: object, values: () => readonly Scalar[]): ReadonlySet<Scalar> {
+    let set = this.#setOfCheck.get(check);
+    if (set === undefined) {
+      set = this.internSet(values());
+      this.#setOfCheck.set(check, set);
+    }
+    return set;
+  }
+
   internSet(values: readonly Scalar[]): ReadonlySet<Scalar> {
     const key = JSON.stringify([...new Set(values)].map((v) => [typeof v, v]).sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)));
     let set = this.#sets.get(key);
@@ -197,7 +209,7 @@ function inlineable<E>(c: Check, r: Scope<E>): InlineCheck<E> | undefined {
       case 'in':
       case 'intersects':
         if (rhs === undefined || (rhs.kind !== 'list' && rhs.kind !== 'listname' && rhs.kind !== 'literal')) return undefined;
-        return { ...read, op: 'in', set: r.shared?.internSet(constants(rhs, g.type)) ?? new Set(constants(rhs, g.type)) };
+        return { ...read, op: 'in', set: r.shared?.setOf(c, () => constants(rhs, g.type)) ?? new Set(constants(rhs, g.type)) };
       default:
         return undefined;
     }
