@@ -118,4 +118,33 @@ describe('behavioural baselines on simulated telemetry', () => {
     assert.ok(restored.size > 10);
     assert.throws(() => restored.load({ version: 2 } as unknown as BaselineJson), /not a Vigil baseline file/);
   });
+
+  it("observes a process's quiet events with one shared observation, passing its own features on once a minute", async () => {
+    const run = await simulated([], 1);
+    const tree = createProcessTree();
+    const { events } = await decodeFiles([join(run.dir, 'telemetry')], { states: new Map([[tetragonDecoder, tree]]) });
+    events.sort((a, b) => a.timeMs - b.timeMs || a.id.localeCompare(b.id));
+    const observer = new Observer(createRuleSources({ ancestry: tree }));
+    const quiet = new Map<string, Set<object>>();
+    const lastKnown = new Map<string, number>();
+    let quietEvents = 0;
+    for (const e of events) {
+      if (e.source !== 'tetragon' || e.kind === 'process_exec') continue;
+      const o = observer.observe(e);
+      if (o === undefined) continue;
+      const execId = String(((e.payload as Record<string, Record<string, Record<string, unknown>>>)[e.kind]?.['process'] ?? {})['exec_id']);
+      if (o.known !== undefined) {
+        // Passed on at most once a minute of event time per process.
+        assert.ok(e.timeMs - (lastKnown.get(execId) ?? Number.NEGATIVE_INFINITY) >= 60_000);
+        lastKnown.set(execId, e.timeMs);
+      } else if (o.features.length === 0) {
+        quietEvents++;
+        const seen = quiet.get(execId) ?? new Set<object>();
+        seen.add(o);
+        quiet.set(execId, seen);
+      }
+    }
+    assert.ok(quietEvents > 100, `only ${quietEvents} quiet events`);
+    for (const [execId, seen] of quiet) assert.equal(seen.size, 1, `process ${execId}: ${seen.size} observations for its quiet events`);
+  });
 });

@@ -226,11 +226,15 @@ export class Baseliner {
     const t = e.timeMs;
     const p = this.#touch(o, t);
     const mature = t - p.firstMs >= this.#o.learnMs && p.events > this.#o.minEvents;
-    const out: Signal[] = [];
-    for (const [feature, value] of o.known ?? []) {
-      let set = p.features.get(feature);
-      if (set === undefined) p.features.set(feature, (set = new FeatureSet(this.#o.maxValues)));
-      if (set.see(value, t)) p.lastNewMs = t;
+    // Most events add nothing: no list is made for them.
+    let out: Signal[] | undefined;
+    const known = o.known;
+    if (known !== undefined) {
+      for (const [feature, value] of known) {
+        let set = p.features.get(feature);
+        if (set === undefined) p.features.set(feature, (set = new FeatureSet(this.#o.maxValues)));
+        if (set.see(value, t)) p.lastNewMs = t;
+      }
     }
     for (const [feature, value] of o.features) {
       let set = p.features.get(feature);
@@ -251,7 +255,7 @@ export class Baseliner {
       set.see(value, t);
       if (score < this.#o.threshold) continue;
       const baseline = `first time in ${duration(t - p.firstMs)} of history (${p.events} events), nothing new for ${duration(t - p.lastNewMs)}; ${having} of ${of} peers have shown it`;
-      out.push(this.#signal(e, p, feature, value, score, baseline, `${p.name}: ${feature} ${value} for the first time`));
+      (out ??= []).push(this.#signal(e, p, feature, value, score, baseline, `${p.name}: ${feature} ${value} for the first time`));
     }
     // Too young to judge novelty (a workload just created): what the command line looks like.
     if (!mature && o.cmdline !== undefined && !p.cmdlines.has(o.cmdline) && !this.#known.has(`${p.key}\u0000cmdline\u0000${o.cmdline}`)) {
@@ -259,22 +263,22 @@ export class Baseliner {
       if (score >= CMDLINE_THRESHOLD) {
         // Once per profile: the same command on every node of a DaemonSet is one finding.
         if (p.cmdlines.size < 64) p.cmdlines.add(o.cmdline);
-        out.push(this.#signal(e, p, 'cmdline', o.cmdline, score, `a profile of ${p.events} events over ${duration(t - p.firstMs)}, too young to judge; the command-line model scores it ${score.toFixed(2)}`, `${p.name}: ${o.cmdline.slice(0, 160)} looks like attack tooling`));
+        (out ??= []).push(this.#signal(e, p, 'cmdline', o.cmdline, score, `a profile of ${p.events} events over ${duration(t - p.firstMs)}, too young to judge; the command-line model scores it ${score.toFixed(2)}`, `${p.name}: ${o.cmdline.slice(0, 160)} looks like attack tooling`));
       }
     }
     if (p.kind === 'principal' && mature) {
       const hourSignal = this.#hour(e, p, t);
-      if (hourSignal !== undefined) out.push(hourSignal);
+      if (hourSignal !== undefined) (out ??= []).push(hourSignal);
     }
     if (o.bytesOut !== undefined) {
       const v = this.#burst(e, p, t, 'volume', o.bytesOut, mature);
-      if (v !== undefined) out.push(v);
+      if (v !== undefined) (out ??= []).push(v);
     }
     if (o.creates !== undefined) {
       const c = this.#burst(e, p, t, 'creations', o.creates, mature);
-      if (c !== undefined) out.push(c);
+      if (c !== undefined) (out ??= []).push(c);
     }
-    return out.length === 0 ? NONE : out;
+    return out ?? NONE;
   }
 
   /** An analyst's "false positive" on an anomaly: the value becomes normal for the profile. */

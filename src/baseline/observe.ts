@@ -102,7 +102,14 @@ interface ProcessFacts {
   readonly process: readonly (readonly [Feature, string])[];
   /** When its process features were last passed on as `known` (event time). */
   knownMs: number;
+  /**
+   * The observation of its events that show nothing (file activity between refreshes, most of
+   * a node's events): one object per process, not one per event.
+   */
+  quiet?: Observation;
 }
+
+const NO_FEATURES: readonly (readonly [Feature, string])[] = Object.freeze([]);
 
 const MAX_CACHED_PROCESSES = 50_000;
 /**
@@ -161,15 +168,19 @@ export class Observer {
       const cmdline = read(f['proc.cmdline'], e);
       return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features: p.process, ...(cmdline === undefined ? {} : { cmdline }) };
     }
-    const features: (readonly [Feature, string])[] = [];
+    let features = NO_FEATURES;
     if (type === 'connect') {
       const ip = read(f['fd.sip'], e);
       const port = read(f['fd.sport'], e);
-      if (ip !== undefined && port !== undefined) features.push(['destination', isPrivateIpv4(ip) ? `${ip}:${port}` : `${networkOf(ip)}:${port}`]);
+      if (ip !== undefined && port !== undefined) features = [['destination', isPrivateIpv4(ip) ? `${ip}:${port}` : `${networkOf(ip)}:${port}`]];
     }
     const refresh = e.timeMs - p.knownMs >= KNOWN_REFRESH_MS || e.timeMs < p.knownMs;
-    if (refresh) p.knownMs = e.timeMs;
-    return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features, ...(refresh ? { known: p.process } : {}) };
+    if (refresh) {
+      p.knownMs = e.timeMs;
+      return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features, known: p.process };
+    }
+    if (features !== NO_FEATURES) return { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features };
+    return (p.quiet ??= { profile: p.profile, kind: p.kind, name: p.name, peers: p.peers, features: NO_FEATURES });
   }
 
   /**

@@ -124,6 +124,13 @@ describe('compiler semantics', () => {
     assert.equal(run('proc.name startswith allof (ng, n)'), true);
     assert.equal(run('proc.name startswith oneof (ng, n)'), false, 'two match: not exactly one');
     assert.equal(run('proc.name = anyof ()'), false);
+    // icontains lowers the value once for every operand: both sides still fold.
+    assert.equal(run('fd.name icontains anyof (XYZ, /SUBDIR/)'), true);
+    assert.equal(run('fd.name icontains anyof (XYZ, ABC)'), false);
+    assert.equal(run('fd.name icontains allof (/OPT/, File.TXT)'), true);
+    assert.equal(run('fd.name icontains oneof (/opt, /OPT/dir)'), false, 'two match: not exactly one');
+    assert.equal(run('ka.images icontains anyof (NGINX)'), run('ka.images icontains NGINX'), 'a list field as with a single operand');
+    assert.equal(run('ka.images icontains anyof (POSTGRES)'), false);
   });
 
   it('compares fields with val() and transformers, and reads field arguments', () => {

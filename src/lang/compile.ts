@@ -525,11 +525,15 @@ function setCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
 
 /** `op oneof/anyof/allof (a, b)`: exactly one / at least one / every operand satisfies `op`. */
 function modifierCheck<E>(c: Check, lhs: Getter<E>, rhs: Rhs): Predicate<E> {
-  const tests = constants(rhs, lhs.type).map((x) => scalarTest(c.op, x));
+  // `icontains anyof (…)`: the value is lowered once for all operands, not once per operand
+  // (a command line against a list of marks made one lowered copy per mark).
+  const fold = c.op === 'icontains';
+  const tests = constants(rhs, lhs.type).map((x) => (fold ? scalarTest('contains', String(x).toLowerCase()) : scalarTest(c.op, x)));
   const { get } = lhs;
   const needed = c.modifier;
   return (ev) => {
-    const v = get(ev);
+    const raw = get(ev);
+    const v = fold && typeof raw === 'string' ? raw.toLowerCase() : raw;
     if (v === undefined || tests.length === 0) return false;
     let hits = 0;
     for (let i = 0; i < tests.length; i++) if ((tests[i] as (x: Scalar) => boolean)(v as Scalar)) hits++;

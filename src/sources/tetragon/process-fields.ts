@@ -142,9 +142,12 @@ function longest(a: string | undefined, b: string | undefined): string | undefin
 export function mergePlacement(newer: Placement | undefined, older: Placement | undefined): Placement | undefined {
   if (newer === undefined) return older;
   if (older === undefined) return newer;
-  if (newer.containerId !== undefined && older.containerId !== undefined && newer.containerId !== older.containerId) {
+  if (newer === older || (newer.containerId !== undefined && older.containerId !== undefined && newer.containerId !== older.containerId)) {
     return newer;
   }
+  // The usual case (a container's pod as its processes already carry it): nothing to add, and
+  // nothing to allocate on every event that asks where its process runs.
+  if (!adds(newer, older)) return newer;
   return {
     containerId: newer.containerId ?? older.containerId,
     containerFullId: longest(newer.containerFullId, older.containerFullId),
@@ -157,6 +160,22 @@ export function mergePlacement(newer: Placement | undefined, older: Placement | 
     image: newer.image ?? older.image,
     imageDigest: newer.imageDigest ?? older.imageDigest,
   };
+}
+
+/** Whether `older` knows a fact `newer` lacks (or a longer container id): what a merge would add. */
+function adds(newer: Placement, older: Placement): boolean {
+  return (
+    (older.containerId !== undefined && newer.containerId === undefined) ||
+    (older.containerFullId !== undefined && (newer.containerFullId === undefined || older.containerFullId.length > newer.containerFullId.length)) ||
+    (older.containerName !== undefined && newer.containerName === undefined) ||
+    (older.podName !== undefined && newer.podName === undefined) ||
+    (older.namespace !== undefined && newer.namespace === undefined) ||
+    (older.podUid !== undefined && newer.podUid === undefined) ||
+    (older.workload !== undefined && newer.workload === undefined) ||
+    (older.workloadKind !== undefined && newer.workloadKind === undefined) ||
+    (older.image !== undefined && newer.image === undefined) ||
+    (older.imageDigest !== undefined && newer.imageDigest === undefined)
+  );
 }
 
 /** Whether `known` names something (container, pod, image) that `seen` lacks. */
