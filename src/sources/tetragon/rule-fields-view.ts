@@ -122,20 +122,53 @@ class JsonLevel implements ProcLevel {
   }
 }
 
-/** `proc.name` of a level (kept on JSON levels). */
+/**
+ * A level over a record of the process table (the ancestors above those the event names). The
+ * table replaces a record when what it knows of the process changes, so a level made once per
+ * record serves every event that walks through it, with its name and arguments worked out once.
+ */
+class RecordLevel implements ProcLevel {
+  readonly execId: string | undefined;
+  readonly pid: number | undefined;
+  readonly binary: string | undefined;
+  readonly arguments: string | undefined;
+  readonly startTime: string | undefined;
+  readonly parentExecId: string | undefined;
+  readonly cwd: string | undefined;
+  #comm: string | null | undefined;
+  #args: string | null | undefined;
+
+  constructor(r: AncestorRecord) {
+    this.execId = r.execId;
+    this.pid = r.pid;
+    this.binary = r.binary;
+    this.arguments = r.arguments;
+    this.startTime = r.startTime;
+    this.parentExecId = r.parentExecId;
+    this.cwd = r.cwd;
+  }
+
+  get comm(): string | undefined {
+    if (this.#comm === undefined) this.#comm = this.binary === undefined ? null : commOf(this.binary);
+    return this.#comm ?? undefined;
+  }
+
+  get falcoArgs(): string | undefined {
+    if (this.#args === undefined) this.#args = this.binary === undefined ? null : falcoArgs(this.arguments ?? '');
+    return this.#args ?? undefined;
+  }
+}
+
+/** `proc.name` of a level (kept on JSON and table levels). */
 export function levelName(l: ProcLevel | undefined): string | undefined {
-  if (l instanceof JsonLevel) return l.comm;
+  if (l instanceof JsonLevel || l instanceof RecordLevel) return l.comm;
   return l?.binary === undefined ? undefined : commOf(l.binary);
 }
 
-/** `proc.args` of a level (kept on JSON levels). */
+/** `proc.args` of a level (kept on JSON and table levels). */
 export function levelArgs(l: ProcLevel | undefined): string | undefined {
-  if (l instanceof JsonLevel) return l.falcoArgs;
+  if (l instanceof JsonLevel || l instanceof RecordLevel) return l.falcoArgs;
   return l?.binary === undefined ? undefined : falcoArgs(l.arguments ?? '');
-}
-
-function levelOfRecord(r: AncestorRecord): ProcLevel {
-  return { execId: r.execId, pid: r.pid, binary: r.binary, arguments: r.arguments, startTime: r.startTime, parentExecId: r.parentExecId, cwd: r.cwd };
 }
 
 function levelOfEntity(e: Entity): ProcLevel {
@@ -405,6 +438,8 @@ export class EventView {
   #hook: HookView | undefined;
   #hookReady = false;
   #time: TimeParts | undefined;
+  /** Levels over the table's records, by record (weakly: the table drops records, this follows). */
+  readonly #recordLevels = new WeakMap<AncestorRecord, RecordLevel>();
 
   constructor(event: VigilEvent, lookup: AncestryLookup | undefined, classify: Classifier) {
     this.#lookup = lookup;
@@ -541,7 +576,10 @@ export class EventView {
       const lastId = last.execId;
       const id = last.parentExecId ?? (lastId === undefined ? undefined : this.#lookup.get(lastId)?.parentExecId);
       const rec = id === undefined ? undefined : this.#lookup.get(id);
-      return rec === undefined ? undefined : levelOfRecord(rec);
+      if (rec === undefined) return undefined;
+      let level = this.#recordLevels.get(rec);
+      if (level === undefined) this.#recordLevels.set(rec, (level = new RecordLevel(rec)));
+      return level;
     }
     const lastId = last.execId;
     if (lastId === undefined || !this.#ownEntities) return undefined;

@@ -425,6 +425,27 @@ describe('syscall fields on the Tetragon corpus', () => {
     assert.equal(holds('proc.aname = sshd and proc.aname in (bash) and not proc.aname = init', id), true);
   });
 
+  it('ancestry from the process tree follows the table as it learns more of a process', () => {
+    const tree = createProcessTree();
+    const withTree = createFieldTable(createSyscallFields(tree));
+    const proc = (id: string, pid: number, binary: string, args: string, parent?: string) =>
+      ({ exec_id: id, pid, uid: 0, binary, arguments: args, ...(parent === undefined ? {} : { parent_exec_id: parent }) });
+    const G = proc('bm9kZS0xOjQwMA==', 400, '/usr/sbin/sshd', '-D');
+    const P = proc('bm9kZS0xOjUwMA==', 500, '/usr/bin/bash', '', G.exec_id);
+    const C = proc('bm9kZS0xOjYwMA==', 600, '/usr/bin/id', '-u', P.exec_id);
+    let second = 0;
+    const seen = (kind: string, body: JsonObject) => tree.observe(decodeOk({ [kind]: body, node_name: 'node-1', time: `2024-05-01T10:00:${String(++second).padStart(2, '0')}Z` }));
+    seen('process_exec', { process: G });
+    seen('process_exec', { process: P, parent: G });
+    const first = seen('process_exec', { process: C, parent: P });
+    expectFields(first, { 'proc.aname[2]': 'sshd', 'proc.acmdline[2]': 'sshd -D', 'proc.apid[2]': 400 }, withTree);
+    expectFields(first, { 'proc.acmdline[2]': 'sshd -D', 'proc.aname': ['bash', 'sshd'] }, withTree);
+    // A later sighting of the grandparent says more (its arguments): the table's record changes.
+    seen('process_kprobe', { process: { ...G, arguments: '-D -e' }, function_name: 'tcp_connect', args: [] });
+    const later = seen('process_kprobe', { process: C, parent: P, function_name: 'security_file_permission', args: [{ file_arg: { path: '/etc/hosts' } }, { int_arg: 4 }] });
+    expectFields(later, { 'proc.aname[2]': 'sshd', 'proc.acmdline[2]': 'sshd -D -e' }, withTree);
+  });
+
   it('ancestry from the run’s process tree: the escape chain back to containerd', async (t) => {
     if (!requireCorpus(t)) return;
     const stateless = { ...tetragonDecoder, createState: undefined };
