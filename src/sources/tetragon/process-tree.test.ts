@@ -173,6 +173,31 @@ describe('process tree: expiry', () => {
     assert.deepEqual(['b', 'c'].map((id) => tree.get(id)?.execId), ['b', 'c']);
   });
 
+  it('finds each process by its own exec id where pids repeat, after it changes and after it expires', () => {
+    // Every host process of these tests has pid 100: each is found by its own exec id.
+    const tree = createProcessTree({ exitGraceMs: 1000 });
+    const name = (ev: VigilEvent, id: string) => ev.entities.find((e) => e.type === 'process' && e.id === id)?.name;
+    observe(tree, record('process_exec', { process: hostProc('a') }, 0));
+    observe(tree, record('process_exec', { process: hostProc('b') }, 1, 'node-2'));
+    assert.equal(name(observe(tree, record('process_kprobe', { process: { exec_id: 'a', pid: 100 }, function_name: 'f' }, 2)), 'a'), 'a');
+    assert.equal(name(observe(tree, record('process_kprobe', { process: { exec_id: 'b', pid: 100 }, function_name: 'f' }, 2, 'node-2')), 'b'), 'b');
+    assert.deepEqual(['a', 'b'].map((id) => tree.get(id)?.binary), ['/bin/a', '/bin/b']);
+    // A sighting that says more replaces the record: the next sighting finds the new one.
+    observe(tree, record('process_kprobe', { process: { ...hostProc('a'), cwd: '/srv' }, function_name: 'f' }, 3));
+    observe(tree, record('process_kprobe', { process: { exec_id: 'a', pid: 100 }, function_name: 'f' }, 3.5));
+    assert.equal(tree.get('a')?.cwd, '/srv');
+    assert.equal(tree.get('a')?.lastSeenMs, T0 + 3500, 'the sighting after the change refreshed the current record');
+    observe(tree, record('process_exit', { process: hostProc('a') }, 4));
+    // Another process (another pid) moves time on past the grace period.
+    observe(tree, record('process_exec', { process: { ...hostProc('c'), pid: 200 } }, 6));
+    assert.equal(tree.get('a'), undefined, 'expired');
+    const after = observe(tree, record('process_kprobe', { process: { exec_id: 'a', pid: 100 }, function_name: 'f' }, 7));
+    assert.ok(tree.get('a') !== undefined, 'the new sighting is learned');
+    assert.equal(tree.get('a')?.binary, undefined, 'as a new process, not the expired record');
+    assert.equal(after.entities.find((e) => e.type === 'process' && e.id === 'a')?.attrs?.['binary'], undefined, 'no binary from the expired record');
+    assert.equal(tree.get('c')?.binary, '/bin/c');
+  });
+
   it('expires by the watermark: an old event does not move time back', () => {
     const tree = createProcessTree({ exitGraceMs: 1_000 });
     observe(tree, record('process_exec', { process: hostProc('a') }, 100));
