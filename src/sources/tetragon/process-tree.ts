@@ -152,27 +152,18 @@ export class ProcessTree implements SourceState {
   }
 
   #learnEvent(payload: JsonObject, body: JsonObject, timeMs: number): ProcessFacts | undefined {
+    const chain: ProcessFacts[] = [];
     const proc = asObject(body['process']);
     const parent = asObject(body['parent']);
-    const ancestors = asArray(body['ancestors']);
-    const node = asText(payload['node_name']);
-    const cluster = asText(payload['cluster_name']);
-    if (ancestors.length === 0) {
-      // The usual record (a subject and its parent): learned as the chain below would, the
-      // parent first, without building the chain.
-      const subject = proc === undefined ? undefined : this.#readSubject(proc);
-      const up = parent === undefined ? undefined : this.#readRelative(parent);
-      if (up !== undefined) this.#learn(up, undefined, node, cluster, timeMs);
-      if (subject !== undefined) this.#learn(subject, up?.execId, node, cluster, timeMs);
-      return subject;
-    }
-    const chain: ProcessFacts[] = [];
     if (proc !== undefined) chain.push(this.#readSubject(proc));
     if (parent !== undefined) chain.push(this.#readRelative(parent));
+    const ancestors = asArray(body['ancestors']);
     for (let i = 0; i < ancestors.length && i < MAX_ANCESTORS; i++) {
       const a = ancestors[i];
       if (isObject(a)) chain.push(this.#readRelative(a));
     }
+    const node = asText(payload['node_name']);
+    const cluster = asText(payload['cluster_name']);
     // Oldest first, so the subject ends up the most recently seen; each links to the next one up
     // when it does not name its parent itself.
     for (let i = chain.length - 1; i >= 0; i--) {
