@@ -25,6 +25,20 @@ export interface SourceDecoder {
   decode(record: JsonObject, ctx: DecodeContext): DecodeResult;
   /** Creates the per-run state of this source, for sources that keep one. */
   createState?(): SourceState;
+  /**
+   * Creates a per-run parser for this source's record text, for sources whose records repeat
+   * large parts that can be parsed once (Tetragon's process descriptions).
+   */
+  createParser?(): TextParser;
+}
+
+/**
+ * A source's own parser for record text: what `JSON.parse` would give, or undefined for text it
+ * does not take (another source's, or anything unusual), which then gets the plain parse. Never
+ * throws.
+ */
+export interface TextParser {
+  parse(text: string): unknown;
 }
 
 /** Shorthand for decoders: a rejected record. */

@@ -5,7 +5,7 @@
  * here throws for bad input: every problem becomes a RecordError with input, line and code.
  */
 
-import type { SourceDecoder, SourceState } from '../core/decoder.js';
+import type { SourceDecoder, SourceState, TextParser } from '../core/decoder.js';
 import type { ErrorCode, RecordError } from '../core/errors.js';
 import { messageOf } from '../core/errors.js';
 import type { InputFormat, Origin, VigilEvent } from '../core/event.js';
@@ -46,6 +46,12 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
   if (format !== 'auto' && forced === undefined) throw new Error(`no decoder for format ${format}`);
   const states = new Map<SourceDecoder, SourceState | undefined>();
   const lastByInput = new Map<string, SourceDecoder>();
+  // Sources' own parsers for their record text (forced format: that source's only).
+  const parsers: TextParser[] = [];
+  for (const d of forced === undefined ? decoders : [forced]) {
+    const p = d.createParser?.();
+    if (p !== undefined) parsers.push(p);
+  }
 
   function stateOf(d: SourceDecoder): SourceState | undefined {
     if (options.withState === false) return undefined;
@@ -145,6 +151,11 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
     /** Decodes the record text found at `origin`, appending outcomes to `out`. */
     decodeText(text: string, origin: Origin, out: Decoded[]): void {
       let value: unknown;
+      for (let i = 0; i < parsers.length && value === undefined; i++) value = (parsers[i] as TextParser).parse(text);
+      if (value !== undefined) {
+        decodeValue(value, origin, out, false);
+        return;
+      }
       try {
         value = JSON.parse(text);
       } catch (err) {
