@@ -361,6 +361,35 @@ describe('TetragonLineParser bounds', () => {
   });
 });
 
+describe('TetragonLineParser where descriptions keep changing', () => {
+  it('leaves lines to the plain parse while most lookups miss, and takes them again after', () => {
+    const p = new TetragonLineParser();
+    // One process whose description changes on every line (a thread id per line, as a
+    // process's threads each give their own), and a parent that changes too.
+    const changing = (i: number) => eventLine('process_kprobe', proc(100, { tid: 100_000 + i }), proc(50, { refcnt: i }));
+    let declinedLines = 0;
+    for (let i = 0; i < 2000; i++) {
+      const got = parseChecked(p, changing(i));
+      if (got === undefined) declinedLines++;
+    }
+    // A few hundred lines to see it, then the plain parse: each miss costs more than it.
+    assert.ok(declinedLines > 1500, `declined ${declinedLines} of 2000`);
+    // Steady descriptions come back; once the pause is over, the parser reuses them again.
+    const steady = eventLine('process_kprobe', P, Q);
+    let first: JsonObject | undefined;
+    let reused = 0;
+    for (let i = 0; i < 6000; i++) {
+      const got = parseChecked(p, steady);
+      if (got === undefined) continue;
+      const body = bodyOf(got);
+      if (first === undefined) first = body;
+      else if (body['process'] === first['process'] && body['parent'] === first['parent']) reused++;
+    }
+    assert.ok(first !== undefined, 'taken again after the pause');
+    assert.ok(reused > 1000, `reused ${reused} times`);
+  });
+});
+
 describe('TetragonLineParser through the record decoder', () => {
   /** What decoding gave, comparably (entities and relations are extracted on first read). */
   function summary(d: Decoded): unknown[] {
