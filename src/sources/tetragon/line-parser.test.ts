@@ -194,6 +194,20 @@ describe('TetragonLineParser reuse', () => {
     }
   });
 
+  it('parses a parent afresh when its text changed, though the process is the same', () => {
+    const p = new TetragonLineParser();
+    const first = bodyOf(taken(p, eventLine('process_kprobe', P, Q)));
+    // The parent gained a child: its refcnt changed under the same exec_id.
+    const changedParent = proc(50, { refcnt: 2 });
+    const second = bodyOf(taken(p, eventLine('process_kprobe', P, changedParent)));
+    assert.equal(second['process'], first['process']);
+    assert.notEqual(second['parent'], first['parent']);
+    assert.deepEqual(second['parent'], JSON.parse(changedParent));
+    // The process's last parent is now the changed one; the first text is parsed afresh.
+    assert.equal(bodyOf(taken(p, eventLine('process_kprobe', P, changedParent)))['parent'], second['parent']);
+    assert.deepEqual(bodyOf(taken(p, eventLine('process_kprobe', P, Q)))['parent'], JSON.parse(Q));
+  });
+
   it('shares a parent across its children, and keeps processes and parents apart', () => {
     const p = new TetragonLineParser();
     const one = bodyOf(taken(p, eventLine('process_kprobe', proc(1), Q)));

@@ -20,6 +20,8 @@ const MAX_KEY = 40;
 interface Member {
   readonly text: string;
   readonly value: unknown;
+  /** For a subject: the parent it was last seen with, tried before a lookup. */
+  parent?: Member;
 }
 
 export interface TetragonLineParserOptions {
@@ -84,12 +86,20 @@ export class TetragonLineParser implements TextParser {
       // Members are separated by a comma; the last one reused may be followed by anything.
       const at = found === 0 ? pos : pos + 1;
       if (found > 0 && text.charCodeAt(pos) !== COMMA) break;
-      const m = this.#member(text, at, found);
+      // A process's parent rarely changes: the one it came with last time is compared first.
+      const last = found === 1 ? m0?.parent : undefined;
+      const same = last !== undefined && text.slice(at, at + last.text.length) === last.text;
+      if (same) {
+        this.#lookups++;
+        this.#hits++;
+      }
+      const m = same ? last : this.#member(text, at, found);
       if (m === undefined) break;
       if (found === 0) m0 = m;
       else m1 = m;
       pos = at + m.text.length;
     }
+    if (m0 !== undefined && m1 !== undefined) m0.parent = m1;
     if (m0 === undefined) return undefined;
     // The rest of the line without the reused members and the comma after them. What follows
     // them must be the next member or the body's end: with anything else the line is not JSON,
