@@ -53,4 +53,32 @@ describe('record decoder', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('takes a source parser\'s value, and the plain parse where it declines or fails', () => {
+    const seen: string[] = [];
+    // Falco's decoder with a parser that declines one text, throws on another (a bug) and gives
+    // its own value for the rest: the value it gives is what gets decoded.
+    const falco = builtinDecoders.find((d) => d.kind === 'falco');
+    assert.ok(falco !== undefined);
+    const parsing = {
+      ...falco,
+      createParser: () => ({
+        parse(text: string): unknown {
+          seen.push(text);
+          if (text === 'decline') return undefined;
+          if (text === 'throw') throw new Error('a parser bug');
+          return { ...ALERT, rule: `parsed ${text}` };
+        },
+      }),
+    };
+    const d = createRecordDecoder({ decoders: [parsing], format: 'auto', clock });
+    const out: Decoded[] = [];
+    for (const [i, t] of ['decline', 'throw', 'x'].entries()) d.decodeText(t, { path: 'in.jsonl', line: i + 1 }, out);
+    d.decodeText(JSON.stringify(ALERT), { path: 'in.jsonl', line: 4 }, out);
+    assert.deepEqual(seen, ['decline', 'throw', 'x', JSON.stringify(ALERT)]);
+    // Declined and thrown: the plain parse, which finds no JSON. Taken: the parser's value.
+    assert.deepEqual(out.map((o) => (o.type === 'error' ? `${o.error.line} ${o.error.code}` : o.type === 'event' ? `${o.event.origin.line} ${String((o.event.payload as { rule?: unknown }).rule)}` : o.type)), [
+      '1 JSON_SYNTAX', '2 JSON_SYNTAX', '3 parsed x', `4 parsed ${JSON.stringify(ALERT)}`,
+    ]);
+  });
 });

@@ -151,7 +151,12 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
     /** Decodes the record text found at `origin`, appending outcomes to `out`. */
     decodeText(text: string, origin: Origin, out: Decoded[]): void {
       let value: unknown;
-      for (let i = 0; i < parsers.length && value === undefined; i++) value = (parsers[i] as TextParser).parse(text);
+      try {
+        for (let i = 0; i < parsers.length && value === undefined; i++) value = (parsers[i] as TextParser).parse(text);
+      } catch {
+        // A source's parser must not throw; if one does anyway (a bug), the plain parse decides.
+        value = undefined;
+      }
       if (value !== undefined) {
         decodeValue(value, origin, out, false);
         return;
