@@ -157,7 +157,7 @@ describe('TetragonLineParser reuse', () => {
     assert.equal(p.size, 2);
   });
 
-  it('gives the new time for a line repeating the last one of its process but for the time', () => {
+  it('gives each line its own time (and its own other members) while the process is shared', () => {
     const p = new TetragonLineParser();
     const at = (time: string, line = KPROBE): string => line.replace(/"time":"[^"]*"}$/, `"time":"${time}"}`);
     const process = bodyOf(taken(p, at('2024-04-14T02:18:15Z')))['process'];
@@ -166,7 +166,7 @@ describe('TetragonLineParser reuse', () => {
       assert.equal(r['time'], time);
       assert.equal(bodyOf(r)['process'], process);
     }
-    // Anything else that differs, or a time the fast path cannot copy: still JSON.parse's value.
+    // Anything else that differs, and times with escapes or odd endings: still JSON.parse's value.
     const other = at('t1').replace('"node_name":"tetragon-dev-control-plane"', '"node_name":"other"');
     const duplicateTime = KPROBE.replace(/}$/, ',"time":"last"}');
     for (const line of [at('t1'), at('2024\\u002d04'), at('a\\"b'), `${at('t2')} `, `${at('t3')}\r`, other, at('t4', other),

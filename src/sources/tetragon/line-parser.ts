@@ -83,7 +83,7 @@ export class TetragonLineParser implements TextParser {
     let m0: Member | undefined;
     let m1: Member | undefined;
     for (; found < MEMBERS.length; found++) {
-      // Members are separated by a comma; the last one reused may be followed by anything.
+      // Members are separated by a comma (what follows the last one reused is checked below).
       const at = found === 0 ? pos : pos + 1;
       if (found > 0 && text.charCodeAt(pos) !== COMMA) break;
       // A process's parent rarely changes: the one it came with last time is compared first.
@@ -99,8 +99,8 @@ export class TetragonLineParser implements TextParser {
       else m1 = m;
       pos = at + m.text.length;
     }
-    if (m0 !== undefined && m1 !== undefined) m0.parent = m1;
     if (m0 === undefined) return undefined;
+    if (m1 !== undefined) m0.parent = m1;
     // The rest of the line without the reused members and the comma after them. What follows
     // them must be the next member or the body's end: with anything else the line is not JSON,
     // though the rest without them might be.
