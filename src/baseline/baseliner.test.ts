@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Signal } from '../core/signal.js';
+import { createManualClock } from '../core/time.js';
+import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
 import { decodeFiles } from '../pipeline/decode-files.js';
 import { createRuleSources } from '../rules/sources.js';
 import { scenarioById } from '../sim/scenarios/index.js';
 import { simulate, type Truth } from '../sim/simulate.js';
+import { builtinDecoders } from '../sources/index.js';
 import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
 import { Baseliner, type BaselineJson } from './baseliner.js';
 import { Observer } from './observe.js';
@@ -117,6 +120,36 @@ describe('behavioural baselines on simulated telemetry', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(restored.toJSON())), saved);
     assert.ok(restored.size > 10);
     assert.throws(() => restored.load({ version: 2 } as unknown as BaselineJson), /not a Vigil baseline file/);
+  });
+
+  it('puts the processes of one container in its workload, once the workload is known', () => {
+    const tree = createProcessTree();
+    const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: createManualClock(0), states: new Map([[tetragonDecoder, tree]]) });
+    const observer = new Observer(createRuleSources({ ancestry: tree }));
+    const container = (id: string, namespace?: string) => ({
+      name: 'web-1', ...(namespace === undefined ? {} : { namespace }),
+      container: { id: `containerd://${id.repeat(64)}`, name: 'web', image: { name: 'docker.io/acme/web:1.0' } },
+    });
+    const profileOf = (pid: number, pod: object): string | undefined => {
+      const line = JSON.stringify({
+        process_exec: { process: { exec_id: Buffer.from(`n:${pid}`).toString('base64'), pid, binary: '/bin/sh', arguments: '-c true', pod } },
+        node_name: 'n', time: `2026-11-03T06:00:${String(pid % 60).padStart(2, '0')}Z`,
+      });
+      const out: Decoded[] = [];
+      decoder.decodeText(line, { path: 'test', line: pid }, out);
+      const d = out[0];
+      assert.ok(d?.type === 'event');
+      return observer.observe(d.event)?.profile;
+    };
+    // Its first process names no namespace: that process is placed as well as it can be, and
+    // nothing is remembered for the container.
+    assert.equal(profileOf(1, container('a')), 'workload:-/docker.io/acme/web');
+    assert.equal(profileOf(2, container('a', 'shop')), 'workload:shop/docker.io/acme/web');
+    // Known now: later processes of the container join it, even one whose record omits it.
+    assert.equal(profileOf(3, container('a', 'shop')), 'workload:shop/docker.io/acme/web');
+    assert.equal(profileOf(4, container('a')), 'workload:shop/docker.io/acme/web');
+    // Another container is another workload.
+    assert.equal(profileOf(5, container('b', 'data')), 'workload:data/docker.io/acme/web');
   });
 
   it("observes a process's quiet events with one shared observation, passing its own features on once a minute", async () => {

@@ -258,7 +258,8 @@ export class Baseliner {
       (out ??= []).push(this.#signal(e, p, feature, value, score, baseline, `${p.name}: ${feature} ${value} for the first time`));
     }
     // Too young to judge novelty (a workload just created): what the command line looks like.
-    if (!mature && o.cmdline !== undefined && !p.cmdlines.has(o.cmdline) && !this.#known.has(`${p.key}\u0000cmdline\u0000${o.cmdline}`)) {
+    // (Feedback is rare: the key is only built when there is some.)
+    if (!mature && o.cmdline !== undefined && !p.cmdlines.has(o.cmdline) && !(this.#known.size > 0 && this.#known.has(`${p.key}\u0000cmdline\u0000${o.cmdline}`))) {
       const score = this.#cmdlineScore(o.cmdline);
       if (score >= CMDLINE_THRESHOLD) {
         // Once per profile: the same command on every node of a DaemonSet is one finding.

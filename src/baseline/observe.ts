@@ -139,6 +139,8 @@ export class Observer {
   readonly #ct: Fields<(typeof CLOUD)[number]>;
   readonly #ka: Fields<(typeof AUDIT)[number]>;
   readonly #processes = new Map<string, ProcessFacts>();
+  /** Per container id, its workload's profile key, name and peer group (see #process). */
+  readonly #workloads = new Map<string, { readonly profile: string; readonly name: string; readonly peers: string }>();
 
   constructor(sources: readonly RuleSourceSpec<VigilEvent>[]) {
     this.#sys = resolve(sources, 'syscall', SYSCALL);
@@ -211,9 +213,20 @@ export class Observer {
       const node = read(f['evt.hostname'], e) ?? 'unknown';
       facts = { profile: `host:${node}`, kind: 'host', name: `host ${node}`, peers: 'hosts', process, knownMs: Number.NEGATIVE_INFINITY };
     } else {
-      const repo = read(f['container.image.repository'], e) ?? 'unknown';
-      const ns = read(f['k8s.ns.name'], e) ?? '-';
-      facts = { profile: `workload:${ns}/${repo}`, kind: 'workload', name: `${ns}/${repo}`, peers: `image:${repo}`, process, knownMs: Number.NEGATIVE_INFINITY };
+      // A container's image and namespace are its own for life: its workload is worked out for
+      // its first process with both known, and its later processes share the very strings (so
+      // the profile's key is hashed once, not once per process).
+      let w = this.#workloads.get(container);
+      if (w === undefined) {
+        const repo = read(f['container.image.repository'], e);
+        const ns = read(f['k8s.ns.name'], e);
+        w = { profile: `workload:${ns ?? '-'}/${repo ?? 'unknown'}`, name: `${ns ?? '-'}/${repo ?? 'unknown'}`, peers: `image:${repo ?? 'unknown'}` };
+        if (repo !== undefined && ns !== undefined) {
+          if (this.#workloads.size >= MAX_CACHED_PROCESSES) this.#workloads.clear();
+          this.#workloads.set(container, w);
+        }
+      }
+      facts = { profile: w.profile, kind: 'workload', name: w.name, peers: w.peers, process, knownMs: Number.NEGATIVE_INFINITY };
     }
     if (execId !== undefined) {
       // Bounded: dropped whole when full (a cache, not state: facts are re-derived on demand).
