@@ -112,6 +112,7 @@ interface ProcessFacts {
 const NO_FEATURES: readonly (readonly [Feature, string])[] = Object.freeze([]);
 
 const MAX_CACHED_PROCESSES = 50_000;
+const MAX_CACHED_WORKLOADS = 10_000;
 /**
  * How often a process's own features (its executable, lineage, uid) are passed on again with its
  * other events: they only refresh when the profile last saw them, which is kept for forgetting
@@ -220,9 +221,10 @@ export class Observer {
       if (w === undefined) {
         const repo = read(f['container.image.repository'], e);
         const ns = read(f['k8s.ns.name'], e);
-        w = { profile: `workload:${ns ?? '-'}/${repo ?? 'unknown'}`, name: `${ns ?? '-'}/${repo ?? 'unknown'}`, peers: `image:${repo ?? 'unknown'}` };
+        const name = `${ns ?? '-'}/${repo ?? 'unknown'}`;
+        w = { profile: `workload:${name}`, name, peers: `image:${repo ?? 'unknown'}` };
         if (repo !== undefined && ns !== undefined) {
-          if (this.#workloads.size >= MAX_CACHED_PROCESSES) this.#workloads.clear();
+          if (this.#workloads.size >= MAX_CACHED_WORKLOADS) this.#workloads.clear();
           this.#workloads.set(container, w);
         }
       }

@@ -129,13 +129,8 @@ export class TetragonLineParser implements TextParser {
   #member(text: string, pos: number, i: number): Member | undefined {
     const { head, name, next } = MEMBERS[i] as (typeof MEMBERS)[number];
     if (text.slice(pos, pos + head.length) !== head) return undefined;
-    const idStart = pos + head.length;
-    const idEnd = text.indexOf('"', idStart);
-    if (idEnd < 0) return undefined;
-    // Keyed by the exec_id's tail (pid and start time, in Tetragon's base64 ids): hashing the
-    // whole fresh id string twice per line cost more than the rest of the lookup. A shared tail
-    // only makes two processes take turns in the entry; the text comparison decides.
-    const id = text.slice(Math.max(idStart, idEnd - KEY_CHARS), idEnd);
+    const id = keyAt(text, pos + head.length);
+    if (id === undefined) return undefined;
     const known = this.#known[i] as Map<string, Member>;
     const seen = known.get(id);
     // Comparing the text is a memory compare (slice and ===; `startsWith` at an offset is many
@@ -172,9 +167,8 @@ export class TetragonLineParser implements TextParser {
   }
 
   #forget(text: string, pos: number): void {
-    const idStart = pos + MEMBERS[0].head.length;
-    const idEnd = text.indexOf('"', idStart);
-    if (idEnd >= 0) (this.#known[0] as Map<string, Member>).delete(text.slice(Math.max(idStart, idEnd - KEY_CHARS), idEnd));
+    const id = keyAt(text, pos + MEMBERS[0].head.length);
+    if (id !== undefined) (this.#known[0] as Map<string, Member>).delete(id);
   }
 }
 
@@ -184,6 +178,17 @@ const BYPASS_LINES = 4096;
 
 /** Characters of the exec_id's end that key a member. */
 const KEY_CHARS = 16;
+
+/**
+ * The key of the member whose exec_id starts at `idStart`: the id's tail (pid and start time, in
+ * Tetragon's base64 ids). Hashing the whole fresh id string twice per line cost more than the
+ * rest of the lookup; a shared tail only makes two processes take turns in the entry, and the
+ * text comparison decides.
+ */
+function keyAt(text: string, idStart: number): string | undefined {
+  const idEnd = text.indexOf('"', idStart);
+  return idEnd < 0 ? undefined : text.slice(Math.max(idStart, idEnd - KEY_CHARS), idEnd);
+}
 
 const COMMA = 0x2c;
 const CLOSE = 0x7d;
