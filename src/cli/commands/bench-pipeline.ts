@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchPipeline, type PipelineBenchResult } from '../../bench/pipeline-bench.js';
+import { benchPipeline, type PipelineBenchOptions, type PipelineBenchResult } from '../../bench/pipeline-bench.js';
 import { SIMULATED_RATE, simulateTelemetry } from '../../bench/simulated.js';
 import { messageOf } from '../../core/errors.js';
 import { Baseliner } from '../../baseline/baseliner.js';
@@ -79,13 +79,38 @@ function table(r: PipelineBenchResult): string {
   ].join('\n');
 }
 
-export async function benchPipelineCommand(opts: { json?: boolean; input?: string[] }, records: number, rounds: number, io: CliIo): Promise<number> {
+/**
+ * The stages as `vigil analyze` runs them, fresh per pass: Vigil's rules and Falco's official
+ * syscall rules beside the repository, every match; the default intel feeds; baselines; the
+ * default correlation library.
+ */
+export async function pipelineStages(): Promise<{ makeDetector: PipelineBenchOptions['makeDetector']; officialRules: boolean }> {
   const read = await readRuleFiles([DEFAULT_RULES_DIR, ...officialSyscallRules()]);
-  if (officialSyscallRules().length === 0 && opts.json !== true) io.err("bench: Falco's official rules are not beside the repository (../shared/corpus/falco/rules); Vigil's rules only\n");
   const falcoFiles = read.files.filter((f) => !isCorrelationFile(f.text));
   const correlationFiles = read.files.filter((f) => isCorrelationFile(f.text));
   const feeds = new FeedSet(DEFAULT_FEEDS);
   await feeds.refresh();
+  return {
+    officialRules: officialSyscallRules().length > 0,
+    makeDetector: () => {
+      const tree = createProcessTree();
+      const sources = createRuleSources({ ancestry: tree });
+      const rules = new Detector(loadRules(falcoFiles, sources), 'all');
+      const intel = new IntelDetector({ index: () => feeds.index, sources });
+      const baseline = new Baseliner(new Observer(sources));
+      return {
+        tree,
+        stateSize: () => baseline.size,
+        correlation: new CorrelationEngine(loadCorrelation(correlationFiles, sources), SOURCE_BINDINGS),
+        detector: { detect: (e: VigilEvent) => joined(e.source === 'falco' ? NONE : rules.detect(e), intel.detect(e), baseline.detect(e)) },
+      };
+    },
+  };
+}
+
+export async function benchPipelineCommand(opts: { json?: boolean; input?: string[] }, records: number, rounds: number, io: CliIo): Promise<number> {
+  const { makeDetector, officialRules } = await pipelineStages();
+  if (!officialRules && opts.json !== true) io.err("bench: Falco's official rules are not beside the repository (../shared/corpus/falco/rules); Vigil's rules only\n");
   let dir: string | undefined;
   try {
     let inputs = opts.input;
@@ -97,19 +122,7 @@ export async function benchPipelineCommand(opts: { json?: boolean; input?: strin
     if (opts.json !== true) io.err(`bench: three passes over the files (decode, signals, pipeline), each chunk also parsed alone beside it, ${rounds} round(s), one core…\n`);
     const r = await benchPipeline(inputs, {
       rounds,
-      makeDetector: () => {
-        const tree = createProcessTree();
-        const sources = createRuleSources({ ancestry: tree });
-        const rules = new Detector(loadRules(falcoFiles, sources), 'all');
-        const intel = new IntelDetector({ index: () => feeds.index, sources });
-        const baseline = new Baseliner(new Observer(sources));
-        return {
-          tree,
-          stateSize: () => baseline.size,
-          correlation: new CorrelationEngine(loadCorrelation(correlationFiles, sources), SOURCE_BINDINGS),
-          detector: { detect: (e: VigilEvent) => joined(e.source === 'falco' ? NONE : rules.detect(e), intel.detect(e), baseline.detect(e)) },
-        };
-      },
+      makeDetector,
       ...(opts.json === true ? {} : { onProgress: (p: string, n: number) => io.err(`  ${p}: ${n.toLocaleString('en-US')} records\n`) }),
     });
     io.out(opts.json === true ? `${JSON.stringify(pipelineJson(r), null, 2)}\n` : table(r));
