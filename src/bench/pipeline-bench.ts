@@ -6,8 +6,9 @@
  *   - signals: the same plus the rules (Vigil's defaults, every match), threat intelligence and
  *     behavioural baselines;
  *   - the pipeline: decode → signals → threats → attacks (the correlation stage);
- * and, during the pipeline pass, per-event latency (decode and detect, from the record's text to
- * its signals; sampled on one record in 16) as percentiles, the peak resident memory, and the size of the run's state.
+ * and, during the pipeline pass, per-event latency (from the start of its chunk's work to its
+ * signals; sampled on one record in 16) as percentiles, the peak resident memory, and the size of
+ * the run's state.
  * Each stage's share of the ceiling is paired: every chunk the stage takes is also `JSON.parse`d
  * alone, just before or just after (in turn), and the share is the ratio of the two sums. The
  * machines these run on change speed by a factor of two within minutes; passes timed minutes
@@ -15,13 +16,16 @@
  * Files are streamed, so the input can be far larger than memory (tens of millions of events).
  * Every pass takes the files' chunks in one schedule, interleaved in event time as analyze
  * interleaves its inputs, so correlation sees the telemetry as it happened; each chunk is
- * decoded, then its events go through the stages, as analyze takes them.
+ * decoded, then its events go through the stages together (Stages.processBatch), as analyze
+ * takes them.
  */
 
 import { isObject } from '../core/json.js';
 import { systemClock } from '../core/time.js';
 import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
+import type { CorrelationEngine } from '../correlate/engine.js';
+import { Stages, type SignalDetector } from '../service/stages.js';
 import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
 import { builtinDecoders } from '../sources/index.js';
 import { tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
@@ -60,23 +64,23 @@ export interface PipelineBenchResult {
 
 export interface PipelineBenchOptions {
   /**
-   * A fresh detector (rules, intel, baselines) and its process tree per pass: state must not
-   * carry over between passes. `stateSize` reports what the detector holds (baseline profiles).
+   * Fresh stages (rules, other detectors, correlation) and their process tree per pass: state
+   * must not carry over between passes. `stateSize` reports what the detectors hold (baseline
+   * profiles).
    */
-  readonly makeDetector: () => { detector: { detect(e: VigilEvent): Signal[] }; tree: ProcessTree; stateSize?: () => number; correlation?: Correlator };
+  readonly makeDetector: () => { tree: ProcessTree; stateSize?: () => number; parts: PipelineParts };
   readonly onProgress?: (pass: string, records: number) => void;
   /** Rounds of the three passes; the rates and shares are over all of them. Default 1. */
   readonly rounds?: number;
 }
 
-/** The correlation stage as the pipeline pass drives it (CorrelationEngine). */
-export interface Correlator {
-  readonly readsEvents: boolean;
-  observe(e: VigilEvent): void;
-  signal(s: Signal, e: VigilEvent): void;
-  event(e: VigilEvent): void;
-  flush(): void;
-  readonly stats: { readonly keys: number; readonly held: number; readonly graph: number; readonly threats: number; readonly attacks: number };
+/** The stages after decoding, as `analyze` runs them (service/stages.ts). */
+export interface PipelineParts {
+  /** The rules. */
+  readonly detector: SignalDetector;
+  /** Threat intelligence, baselines. */
+  readonly also: readonly SignalDetector[];
+  readonly correlation: CorrelationEngine;
 }
 
 /** One chunk of one file, in the order every pass takes them. */
@@ -125,7 +129,7 @@ async function* scheduled(files: readonly string[], order: readonly ScheduledChu
 
 interface PassOutcome {
   readonly ms: number;
-  /** `JSON.parse` alone of the same chunks, timed beside each (every pass but the ceiling's). */
+  /** `JSON.parse` alone of the same chunks, timed beside each (0 in the warm-up, which is not paired). */
   readonly parseMs: number;
   readonly records: number;
   readonly bytes: number;
@@ -158,16 +162,18 @@ async function pass(
   options: PipelineBenchOptions,
   latency?: LatencyHistogram,
   limit = Number.POSITIVE_INFINITY,
-): Promise<PassOutcome & { tree?: ProcessTree; stateSize?: number; correlation?: Correlator }> {
+): Promise<PassOutcome & { tree?: ProcessTree; stateSize?: number; correlation?: CorrelationEngine }> {
   const made = options.makeDetector();
   const decoder = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock: systemClock, states: new Map([[tetragonDecoder, made.tree]]) });
-  const detect = mode === 'signals' || mode === 'pipeline' ? made.detector : undefined;
-  const correlate = mode === 'pipeline' ? made.correlation : undefined;
-  const readsEvents = correlate?.readsEvents === true;
+  const { detector, also, correlation } = made.parts;
+  const correlate = mode === 'pipeline' ? correlation : undefined;
+  const stages = mode === 'decode' ? undefined : new Stages({ detector, also, correlation: correlate });
   const out: Decoded[] = [];
+  const events: VigilEvent[] = [];
+  const found: Signal[] = [];
   let records = 0;
   let bytes = 0;
-  let events = 0;
+  let eventCount = 0;
   let signals = 0;
   let ms = 0;
   let parseMs = 0;
@@ -175,20 +181,6 @@ async function pass(
   let lastReport = 0;
   /** Per sampled record: where its outcomes start and end in `out`, and its decoding time (ms). */
   const sampled: number[] = [];
-  const stage = (d: Decoded): void => {
-    records++;
-    if (d.type !== 'event') return;
-    events++;
-    // Falco alerts are signals already; the detector still matches them against intel.
-    if (d.event.source === 'falco') signals++;
-    if (detect === undefined) return;
-    const found = detect.detect(d.event);
-    signals += found.length;
-    if (correlate === undefined) return;
-    correlate.observe(d.event);
-    for (let k = 0; k < found.length; k++) correlate.signal(found[k] as Signal, d.event);
-    if (readsEvents) correlate.event(d.event);
-  };
   {
     for await (const { file, items } of order === undefined ? inFileOrder(files) : scheduled(files, order)) {
       if (records >= limit) break;
@@ -198,36 +190,43 @@ async function pass(
       const parseFirst = (chunk++ & 1) === 0;
       if (paired && parseFirst) parseMs += timeParse(items);
       // Only the work on the records is timed: reading and cutting the file is the same in
-      // every pass and its cost depends on the disk cache. The chunk is decoded first, then the
-      // stages run over its events in order, as `analyze` runs them: decoding and detecting
-      // record by record alternates between two large bodies of code and state, and on a
-      // machine whose caches are shared that cost a fifth of the pipeline's speed.
+      // every pass and its cost depends on the disk cache. The chunk is decoded first, then its
+      // events go through the stages together, as `analyze` runs them: decoding and detecting
+      // record by record alternates between large bodies of code and state, and on a machine
+      // whose caches are shared that cost a fifth of the pipeline's speed.
       const t0 = performance.now();
       for (const item of items) {
         if (item.type !== 'record') continue;
         bytes += item.text.length;
-        // Latency on one record in 16 (its decoding here, its stages below): timing every one
-        // would slow the pass it measures.
+        // Latency on one record in 16: timing every one would slow the pass it measures.
         const timed = latency !== undefined && (item.line & 15) === 0;
         const from = out.length;
-        const s0 = timed ? performance.now() : 0;
         decoder.decodeText(item.text, { path: file, line: item.line }, out);
-        if (timed && out.length > from) sampled.push(from, out.length, performance.now() - s0);
+        if (timed && out.length > from) sampled.push(from, out.length);
       }
+      records += out.length;
+      // Which events the sampled records gave, by their position among the chunk's events.
       let next = 0;
-      for (let i = 0; i < out.length; ) {
-        if (next < sampled.length && sampled[next] === i) {
-          const to = sampled[next + 1] as number;
-          const s0 = performance.now();
-          for (; i < to; i++) stage(out[i] as Decoded);
-          latency?.add((((sampled[next + 2] as number) + performance.now() - s0) * 1000) / (to - (sampled[next] as number)), to - (sampled[next] as number));
-          next += 3;
-        } else {
-          stage(out[i] as Decoded);
-          i++;
-        }
+      const timedEvents = new Set<number>();
+      for (let i = 0; i < out.length; i++) {
+        const d = out[i] as Decoded;
+        while (next < sampled.length && (sampled[next + 1] as number) <= i) next += 2;
+        if (d.type !== 'event') continue;
+        if (next < sampled.length && (sampled[next] as number) <= i) timedEvents.add(events.length);
+        events.push(d.event);
+      }
+      eventCount += events.length;
+      if (stages !== undefined) {
+        let k = 0;
+        stages.processBatch(events, found, () => {
+          if (timedEvents.has(k)) latency?.add((performance.now() - t0) * 1000, 1);
+          k++;
+        });
+        signals += found.length;
       }
       out.length = 0;
+      events.length = 0;
+      found.length = 0;
       sampled.length = 0;
       ms += performance.now() - t0;
       if (paired && !parseFirst) parseMs += timeParse(items);
@@ -242,7 +241,7 @@ async function pass(
     correlate.flush();
     ms += performance.now() - t0;
   }
-  return { ms, parseMs, records, bytes, events, signals, tree: made.tree, stateSize: made.stateSize?.() ?? 0, ...(correlate === undefined ? {} : { correlation: correlate }) };
+  return { ms, parseMs, records, bytes, events: eventCount, signals, tree: made.tree, stateSize: made.stateSize?.() ?? 0, ...(correlate === undefined ? {} : { correlation: correlate }) };
 }
 
 /** A pass's times and records summed over the rounds. */
@@ -278,7 +277,7 @@ export async function benchPipeline(paths: readonly string[], options: PipelineB
   const decode = new Totals();
   const signals = new Totals();
   const pipeline = new Totals();
-  let last: (PassOutcome & { tree?: ProcessTree; stateSize?: number; correlation?: Correlator }) | undefined;
+  let last: (PassOutcome & { tree?: ProcessTree; stateSize?: number; correlation?: CorrelationEngine }) | undefined;
   let latency = new LatencyHistogram();
   for (let r = 0; r < rounds; r++) {
     decode.add(await pass(files, order, 'decode', options));

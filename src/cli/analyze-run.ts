@@ -78,6 +78,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.states === undefined ? {} : { states: options.states }),
   };
+  const events: VigilEvent[] = [];
   for await (const batch of decodeInputs(paths, decodeOptions)) {
     for (const d of batch) {
       if (d.type === 'event') {
@@ -91,7 +92,7 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
             sourcesOf.set(key, seen);
           }
         }
-        stages.process(d.event, report.signals);
+        events.push(d.event);
       } else if (d.type === 'error') {
         // Problems with a whole input (INPUT_*) are reported, but they are not rejected records.
         if (!d.error.code.startsWith('INPUT_')) report.summary.rejected++;
@@ -102,6 +103,9 @@ export async function runAnalyze(paths: readonly string[], options: AnalyzeOptio
         report.summary.skipped++;
       }
     }
+    // The batch's events go through the stages together (Stages.processBatch), in order.
+    stages.processBatch(events, report.signals);
+    events.length = 0;
     if (options.onProgress !== undefined && Date.now() - lastProgress >= 1000) {
       lastProgress = Date.now();
       options.onProgress(report.summary.events + report.summary.rejected + report.summary.skipped);

@@ -17,6 +17,12 @@ describe('vigil bench (pipeline)', () => {
     // Both figures are rounded in the output, so the ratio agrees to within rounding.
     assert.ok(Math.abs((r['ratio_to_parse_ceiling'] as number) - (r['pipeline_eps'] as number) / (r['ceiling_eps'] as number)) < 0.002);
     assert.ok((r['p50_latency_us'] as number) <= (r['p99_latency_us'] as number));
+    // Each stage's share is against the parse times paired with its own chunks; the ceiling's
+    // rate is over the parse times paired with the pipeline's (seconds over every round).
+    for (const k of ['decode_ratio', 'signals_ratio']) assert.ok(typeof r[k] === 'number' && (r[k] as number) > 0, k);
+    const seconds = r['seconds'] as unknown as { ceiling: number; pipeline: number };
+    assert.ok(Math.abs((r['records'] as number) / seconds.ceiling - (r['ceiling_eps'] as number)) <= 1);
+    assert.ok(Math.abs((r['records'] as number) / seconds.pipeline - (r['pipeline_eps'] as number)) <= 1);
     for (const k of ['threats', 'attacks', 'correlation_held_inputs', 'identity_graph_size']) assert.equal(typeof r[k], 'number', k);
     assert.equal(r['correlation'], undefined, 'correlation is part of the pipeline now');
   });
