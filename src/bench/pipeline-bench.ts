@@ -179,8 +179,8 @@ async function pass(
   let parseMs = 0;
   let chunk = 0;
   let lastReport = 0;
-  /** Per sampled record: where its outcomes start and end in `out`, and its decoding time (ms). */
-  const sampled: number[] = [];
+  /** The chunk's events (by position) that come from sampled records. */
+  const timedEvents = new Set<number>();
   {
     for await (const { file, items } of order === undefined ? inFileOrder(files) : scheduled(files, order)) {
       if (records >= limit) break;
@@ -202,19 +202,14 @@ async function pass(
         const timed = latency !== undefined && (item.line & 15) === 0;
         const from = out.length;
         decoder.decodeText(item.text, { path: file, line: item.line }, out);
-        if (timed && out.length > from) sampled.push(from, out.length);
+        for (let i = from; i < out.length; i++) {
+          const d = out[i] as Decoded;
+          if (d.type !== 'event') continue;
+          if (timed) timedEvents.add(events.length);
+          events.push(d.event);
+        }
       }
       records += out.length;
-      // Which events the sampled records gave, by their position among the chunk's events.
-      let next = 0;
-      const timedEvents = new Set<number>();
-      for (let i = 0; i < out.length; i++) {
-        const d = out[i] as Decoded;
-        while (next < sampled.length && (sampled[next + 1] as number) <= i) next += 2;
-        if (d.type !== 'event') continue;
-        if (next < sampled.length && (sampled[next] as number) <= i) timedEvents.add(events.length);
-        events.push(d.event);
-      }
       eventCount += events.length;
       if (stages !== undefined) {
         let k = 0;
@@ -227,7 +222,7 @@ async function pass(
       out.length = 0;
       events.length = 0;
       found.length = 0;
-      sampled.length = 0;
+      timedEvents.clear();
       ms += performance.now() - t0;
       if (paired && !parseFirst) parseMs += timeParse(items);
       if (options.onProgress !== undefined && records - lastReport >= 500_000) {

@@ -43,27 +43,22 @@ export class Stages {
     this.#suppressed = parts.suppressed;
   }
 
-  /** Runs one event through every stage, appending its signals to `out`. */
-  process(event: VigilEvent, out: Signal[]): void {
-    this.processBatch([event], out);
-  }
-
   /**
    * Runs a batch of events through the stages, appending their signals to `out` event by event
-   * (each event's rule signals, then each other detector's, as `process` would); `each` is told
-   * where each event's signals lie in `out` once correlation has seen it. Each detection stage
-   * runs over the whole batch before the next one: the rules, threat intelligence and the
-   * baselines do not depend on one another, so the signals are the same, and keeping one body of
-   * code and state busy at a time was 3 – 7% faster than taking every stage per event
-   * (docs/benchmarks.md). Correlation, whose state follows the events' order, then takes the
-   * events one by one with their signals.
+   * (each event's rule signals, then each other detector's); `each` is told where each event's
+   * signals lie in `out` once correlation has seen it. A batch of one event is the plain
+   * per-event order. Each detection stage runs over the whole batch before the next one: the
+   * rules, threat intelligence and the baselines do not depend on one another, so the signals
+   * are the same, and keeping one body of code and state busy at a time was 3 – 7% faster than
+   * taking every stage per event (docs/benchmarks.md). Correlation, whose state follows the
+   * events' order, then takes the events one by one with their signals.
    */
   processBatch(events: readonly VigilEvent[], out: Signal[], each?: (event: VigilEvent, from: number, to: number) => void): void {
     const n = events.length;
     const detectors = this.#also.length;
-    // found[k * (detectors + 1) + j]: event k's signals from the rules (j = 0) or detector j - 1.
-    const found: Signal[][] = new Array<Signal[]>(n * (detectors + 1));
+    // found[k * step + j]: event k's signals from the rules (j = 0) or from detector j - 1.
     const step = detectors + 1;
+    const found: Signal[][] = new Array<Signal[]>(n * step);
     const detector = this.#detector;
     for (let k = 0; k < n; k++) {
       const event = events[k] as VigilEvent;
