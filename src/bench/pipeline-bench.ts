@@ -22,7 +22,7 @@
 
 import { isObject } from '../core/json.js';
 import { systemClock } from '../core/time.js';
-import type { VigilEvent } from '../core/event.js';
+import type { Origin, VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
 import type { CorrelationEngine } from '../correlate/engine.js';
 import { Stages, type SignalDetector } from '../service/stages.js';
@@ -179,7 +179,8 @@ async function pass(
   let parseMs = 0;
   let chunk = 0;
   let lastReport = 0;
-  /** The chunk's events (by position) that come from sampled records. */
+  /** The chunk's records, and its events (by position) that come from sampled records. */
+  const run: { text: string; origin: Origin }[] = [];
   const timedEvents = new Set<number>();
   {
     for await (const { file, items } of order === undefined ? inFileOrder(files) : scheduled(files, order)) {
@@ -198,16 +199,16 @@ async function pass(
       for (const item of items) {
         if (item.type !== 'record') continue;
         bytes += item.text.length;
+        run.push({ text: item.text, origin: { path: file, line: item.line } });
+      }
+      decoder.decodeTexts(run, out);
+      run.length = 0;
+      for (let i = 0; i < out.length; i++) {
+        const d = out[i] as Decoded;
+        if (d.type !== 'event') continue;
         // Latency on one record in 16: timing every one would slow the pass it measures.
-        const timed = latency !== undefined && (item.line & 15) === 0;
-        const from = out.length;
-        decoder.decodeText(item.text, { path: file, line: item.line }, out);
-        for (let i = from; i < out.length; i++) {
-          const d = out[i] as Decoded;
-          if (d.type !== 'event') continue;
-          if (timed) timedEvents.add(events.length);
-          events.push(d.event);
-        }
+        if (latency !== undefined && (d.event.origin.line & 15) === 0) timedEvents.add(events.length);
+        events.push(d.event);
       }
       records += out.length;
       eventCount += events.length;

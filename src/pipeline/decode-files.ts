@@ -5,7 +5,7 @@
 
 import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import type { RecordError } from '../core/errors.js';
-import type { VigilEvent } from '../core/event.js';
+import type { Origin, VigilEvent } from '../core/event.js';
 import { systemClock, type Clock } from '../core/time.js';
 import { builtinDecoders } from '../sources/index.js';
 import { expandInputs, readInput, type SplitterLimits } from '../transports/file/index.js';
@@ -45,10 +45,19 @@ export async function* decodeInputs(paths: readonly string[], options: DecodeOpt
   const decodeFile = async function* (file: string): AsyncGenerator<Decoded[]> {
     for await (const items of readInput(file, readOptions)) {
       const out: Decoded[] = [];
+      // Records are decoded together (decodeTexts), in runs between the reader's own errors so
+      // that the outcomes keep the input's order.
+      const run: { text: string; origin: Origin }[] = [];
       for (const item of items) {
-        if (item.type === 'record') decoder.decodeText(item.text, { path: file, line: item.line }, out);
-        else out.push({ type: 'error', error: { input: file, line: item.line, code: item.code, message: item.message } });
+        if (item.type === 'record') {
+          run.push({ text: item.text, origin: { path: file, line: item.line } });
+          continue;
+        }
+        decoder.decodeTexts(run, out);
+        run.length = 0;
+        out.push({ type: 'error', error: { input: file, line: item.line, code: item.code, message: item.message } });
       }
+      decoder.decodeTexts(run, out);
       yield out;
     }
   };

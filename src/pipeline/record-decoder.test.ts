@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { ERROR_CODES } from '../core/errors.js';
 import { createManualClock } from '../core/time.js';
 import { builtinDecoders } from '../sources/index.js';
+import { requireCorpus, tetragonCorpusRecords } from '../../test/support/corpus.js';
 import { createRecordDecoder, type Decoded } from './record-decoder.js';
 
 const clock = createManualClock(1_800_000_000_000);
@@ -81,4 +82,38 @@ describe('record decoder', () => {
       '1 JSON_SYNTAX', '2 JSON_SYNTAX', '3 parsed x', `4 parsed ${JSON.stringify(ALERT)}`,
     ]);
   });
+
+  it('decodes a batch (every text parsed, then every value decoded) exactly as one record at a time', (t) => {
+    if (!requireCorpus(t)) return;
+    // Real Tetragon lines (the line parser's reuse and the process tree both carry state from
+    // record to record), with broken, foreign and nested records among them.
+    const tetragon = tetragonCorpusRecords().map((text) => JSON.stringify(JSON.parse(text)));
+    const texts = [
+      ...tetragon.slice(0, 40),
+      '{"process_kprobe":',
+      JSON.stringify([ALERT, ALERT]),
+      'not json',
+      JSON.stringify({ Records: [] }),
+      JSON.stringify({ some: 'thing' }),
+      ...tetragon.slice(40),
+    ];
+    assert.ok(tetragon.length > 40);
+    const origins = texts.map((text, i) => ({ text, origin: { path: 'in.jsonl', line: i + 1 } }));
+    const oneByOne = decodeAll(texts);
+    const batched = createRecordDecoder({ decoders: builtinDecoders, format: 'auto', clock });
+    const out: Decoded[] = [];
+    batched.decodeTexts(origins.slice(0, 7), out);
+    batched.decodeTexts([], out);
+    batched.decodeTexts(origins.slice(7), out);
+    assert.ok(oneByOne.filter((d) => d.type === 'event').length > 40);
+    assert.ok(oneByOne.some((d) => d.type === 'error'));
+    assert.deepEqual(out.map(comparable), oneByOne.map(comparable));
+  });
 });
+
+/** An outcome as plain data: an event's fields, entities and relations, or the error or skip. */
+function comparable(d: Decoded): unknown {
+  if (d.type !== 'event') return d;
+  const e = d.event;
+  return { id: e.id, source: e.source, kind: e.kind, action: e.action, time: e.time, origin: e.origin, payload: e.payload, entities: e.entities, relations: e.relations };
+}

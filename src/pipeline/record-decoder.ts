@@ -147,27 +147,50 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
     decodeObject(value, origin, out);
   }
 
+  /** The parse of a record's text, or the error that words why it is not JSON. */
+  function parse(text: string, origin: Origin): { value: unknown } | Decoded {
+    let value: unknown;
+    try {
+      for (let i = 0; i < parsers.length && value === undefined; i++) value = (parsers[i] as TextParser).parse(text);
+    } catch {
+      // A source's parser must not throw; if one does anyway (a bug), the plain parse decides.
+      value = undefined;
+    }
+    if (value !== undefined) return { value };
+    try {
+      return { value: JSON.parse(text) as unknown };
+    } catch (err) {
+      return error(origin, 'JSON_SYNTAX', `invalid JSON: ${messageOf(err)}`);
+    }
+  }
+
+  /** Parses of a batch (scratch, reused between batches). */
+  const parsed: ({ value: unknown } | Decoded)[] = [];
+
   return {
     /** Decodes the record text found at `origin`, appending outcomes to `out`. */
     decodeText(text: string, origin: Origin, out: Decoded[]): void {
-      let value: unknown;
-      try {
-        for (let i = 0; i < parsers.length && value === undefined; i++) value = (parsers[i] as TextParser).parse(text);
-      } catch {
-        // A source's parser must not throw; if one does anyway (a bug), the plain parse decides.
-        value = undefined;
+      const p = parse(text, origin);
+      if ('value' in p) decodeValue(p.value, origin, out, false);
+      else out.push(p);
+    },
+    /**
+     * Decodes a batch of record texts, appending their outcomes to `out` in order, as
+     * `decodeText` one by one would. Every text is parsed before any is decoded: the parse of a
+     * record does not depend on the decoding of the ones before it, and keeping one body of
+     * code and state busy at a time was a few percent faster (docs/benchmarks.md).
+     */
+    decodeTexts(records: readonly { readonly text: string; readonly origin: Origin }[], out: Decoded[]): void {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i] as { readonly text: string; readonly origin: Origin };
+        parsed.push(parse(r.text, r.origin));
       }
-      if (value !== undefined) {
-        decodeValue(value, origin, out, false);
-        return;
+      for (let i = 0; i < records.length; i++) {
+        const p = parsed[i] as { value: unknown } | Decoded;
+        if ('value' in p) decodeValue(p.value, (records[i] as { readonly origin: Origin }).origin, out, false);
+        else out.push(p);
       }
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        out.push(error(origin, 'JSON_SYNTAX', `invalid JSON: ${messageOf(err)}`));
-        return;
-      }
-      decodeValue(value, origin, out, false);
+      parsed.length = 0;
     },
     /** Decodes an already parsed record (or container of records) found at `origin`. */
     decodeValue(value: unknown, origin: Origin, out: Decoded[]): void {

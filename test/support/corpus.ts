@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -26,4 +26,19 @@ export function requireShared(t: TestContext, dir: string): boolean {
 /** `requireShared` for the telemetry corpus. */
 export function requireCorpus(t: TestContext): boolean {
   return requireShared(t, CORPUS_DIR);
+}
+
+/** Every record text of the shared Tetragon corpus, as written (many pretty-printed). */
+export function tetragonCorpusRecords(): string[] {
+  const root = corpusPath('tetragon');
+  const texts: string[] = [];
+  for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
+    const text = () => readFileSync(join(root, f), 'utf8');
+    if (f.endsWith('.jsonl') && (f.startsWith('docs-examples') || f === 'testdata-events.jsonl')) {
+      texts.push(...text().split('\n').filter((l) => l.trim() !== ''));
+    } else if (f.endsWith('.json') && f.startsWith('security-observability-with-ebpf')) {
+      texts.push(text());
+    }
+  }
+  return texts;
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { corpusPath, requireCorpus } from '../../../test/support/corpus.js';
+import { requireCorpus, tetragonCorpusRecords as corpusRecords } from '../../../test/support/corpus.js';
 import { simulatedTetragonLines, simulateRuntime } from '../../bench/simulated.js';
 import { isObject, type JsonObject } from '../../core/json.js';
 import { createManualClock } from '../../core/time.js';
@@ -67,21 +66,6 @@ const KPROBE = JSON.stringify(FILE_ACCESS_KPROBE);
 const FALCO = JSON.stringify({ hostname: 'h', output: 'o', output_fields: {}, priority: 'Notice', rule: 'R', source: 'syscall', time: '2026-01-01T00:00:00Z' });
 const P = proc(100);
 const Q = proc(50);
-
-/** Every record text of the shared Tetragon corpus, as written (many pretty-printed). */
-function corpusRecords(): string[] {
-  const root = corpusPath('tetragon');
-  const texts: string[] = [];
-  for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
-    const text = () => readFileSync(join(root, f), 'utf8');
-    if (f.endsWith('.jsonl') && (f.startsWith('docs-examples') || f === 'testdata-events.jsonl')) {
-      texts.push(...text().split('\n').filter((l) => l.trim() !== ''));
-    } else if (f.endsWith('.json') && f.startsWith('security-observability-with-ebpf')) {
-      texts.push(text());
-    }
-  }
-  return texts;
-}
 
 // A small simulated cluster, shared by the tests below that need a realistic stream.
 let simDir = '';
