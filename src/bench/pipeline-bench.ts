@@ -22,11 +22,11 @@
 
 import { isObject } from '../core/json.js';
 import { systemClock } from '../core/time.js';
-import type { Origin, VigilEvent } from '../core/event.js';
+import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
 import type { CorrelationEngine } from '../correlate/engine.js';
 import { Stages, type SignalDetector } from '../service/stages.js';
-import { createRecordDecoder, type Decoded } from '../pipeline/record-decoder.js';
+import { createRecordDecoder, type Decoded, type RecordText } from '../pipeline/record-decoder.js';
 import { builtinDecoders } from '../sources/index.js';
 import { tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
 import { expandInputs, readInput, type SplitItem } from '../transports/file/index.js';
@@ -180,7 +180,7 @@ async function pass(
   let chunk = 0;
   let lastReport = 0;
   /** The chunk's records, and its events (by position) that come from sampled records. */
-  const run: { text: string; origin: Origin }[] = [];
+  const run: RecordText[] = [];
   const timedEvents = new Set<number>();
   {
     for await (const { file, items } of order === undefined ? inFileOrder(files) : scheduled(files, order)) {

@@ -5,12 +5,12 @@
 
 import type { SourceDecoder, SourceState } from '../core/decoder.js';
 import type { RecordError } from '../core/errors.js';
-import type { Origin, VigilEvent } from '../core/event.js';
+import type { VigilEvent } from '../core/event.js';
 import { systemClock, type Clock } from '../core/time.js';
 import { builtinDecoders } from '../sources/index.js';
 import { expandInputs, readInput, type SplitterLimits } from '../transports/file/index.js';
 import { mergeByTime } from './merge-time.js';
-import { createRecordDecoder, type Decoded, type FormatOption } from './record-decoder.js';
+import { createRecordDecoder, type Decoded, type FormatOption, type RecordText } from './record-decoder.js';
 
 export interface DecodeOptions {
   readonly format?: FormatOption;
@@ -47,7 +47,7 @@ export async function* decodeInputs(paths: readonly string[], options: DecodeOpt
       const out: Decoded[] = [];
       // Records are decoded together (decodeTexts), in runs between the reader's own errors so
       // that the outcomes keep the input's order.
-      const run: { text: string; origin: Origin }[] = [];
+      const run: RecordText[] = [];
       for (const item of items) {
         if (item.type === 'record') {
           run.push({ text: item.text, origin: { path: file, line: item.line } });

@@ -33,6 +33,12 @@ export interface RecordDecoderOptions {
   readonly states?: ReadonlyMap<SourceDecoder, SourceState>;
 }
 
+/** A record's text and where it was found, for `decodeTexts`. */
+export interface RecordText {
+  readonly text: string;
+  readonly origin: Origin;
+}
+
 /** Members under which other tools wrap a record: EventBridge `detail`, shippers' `log`, Falco docs' `alert`. */
 const ENVELOPE_KEYS = ['detail', 'alert', 'log', 'event', 'record'] as const;
 
@@ -180,14 +186,14 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
      * record does not depend on the decoding of the ones before it, and keeping one body of
      * code and state busy at a time was a few percent faster (docs/benchmarks.md).
      */
-    decodeTexts(records: readonly { readonly text: string; readonly origin: Origin }[], out: Decoded[]): void {
+    decodeTexts(records: readonly RecordText[], out: Decoded[]): void {
       for (let i = 0; i < records.length; i++) {
-        const r = records[i] as { readonly text: string; readonly origin: Origin };
+        const r = records[i] as RecordText;
         parsed.push(parse(r.text, r.origin));
       }
       for (let i = 0; i < records.length; i++) {
         const p = parsed[i] as { value: unknown } | Decoded;
-        if ('value' in p) decodeValue(p.value, (records[i] as { readonly origin: Origin }).origin, out, false);
+        if ('value' in p) decodeValue(p.value, (records[i] as RecordText).origin, out, false);
         else out.push(p);
       }
       parsed.length = 0;

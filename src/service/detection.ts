@@ -6,12 +6,12 @@
  */
 
 import type { RecordError } from '../core/errors.js';
-import type { Origin, SourceKind } from '../core/event.js';
+import type { SourceKind } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
 import type { Attack, Threat } from '../core/threat.js';
 import { systemClock, type Clock } from '../core/time.js';
 import { CorrelationEngine, type CorrelationStats } from '../correlate/engine.js';
-import { createRecordDecoder, type Decoded, type RecordDecoder } from '../pipeline/record-decoder.js';
+import { createRecordDecoder, type Decoded, type RecordDecoder, type RecordText } from '../pipeline/record-decoder.js';
 import { createRuleSources, SOURCE_BINDINGS } from '../rules/sources.js';
 import { builtinDecoders } from '../sources/index.js';
 import { createProcessTree, tetragonDecoder } from '../sources/tetragon/index.js';
@@ -147,7 +147,7 @@ export class LiveDetection {
     // of the throughput on machines whose caches are shared (docs/benchmarks.md).
     const out: Decoded[] = [];
     // Consecutive records of one source are decoded together (decodeTexts), in log order.
-    const run: { text: string; origin: Origin }[] = [];
+    const run: RecordText[] = [];
     let runDecoder: RecordDecoder | undefined;
     for (const r of records) {
       const decoder = this.#decoders.get(r.source);
