@@ -6,18 +6,18 @@
  *   - signals: the same plus the rules (Vigil's defaults, every match), threat intelligence and
  *     behavioural baselines;
  *   - the pipeline: decode → signals → threats → attacks (the correlation stage);
- * and, during the pipeline pass, per-event latency (from the start of its chunk's work to its
- * signals; sampled on one record in 16) as percentiles, the peak resident memory, and the size of
- * the run's state.
+ * and, during the pipeline pass, per-event latency (from the start of its chunk's work to the end
+ * of its batch's, when its signals are out) as percentiles, the peak resident memory, and the size
+ * of the run's state.
  * Each stage's share of the ceiling is paired: every chunk the stage takes is also `JSON.parse`d
  * alone, just before or just after (in turn), and the share is the ratio of the two sums. The
  * machines these run on change speed by a factor of two within minutes; passes timed minutes
  * apart gave shares from 27% to 38% for the same code, paired chunks agree within a few percent.
  * Files are streamed, so the input can be far larger than memory (tens of millions of events).
  * Every pass takes the files' chunks in one schedule, interleaved in event time as analyze
- * interleaves its inputs, so correlation sees the telemetry as it happened; each chunk is
- * decoded, then its events go through the stages together (Stages.processBatch), as analyze
- * takes them.
+ * interleaves its inputs, so correlation sees the telemetry as it happened; each chunk is taken
+ * in batches of BATCH_RECORDS records, each decoded and then through the stages
+ * (Stages.processBatch), as analyze takes them.
  */
 
 import { isObject } from '../core/json.js';
@@ -31,6 +31,7 @@ import { builtinDecoders } from '../sources/index.js';
 import { tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
 import { expandInputs, readInput, type SplitItem } from '../transports/file/index.js';
 import { LatencyHistogram } from './latency.js';
+import { BATCH_RECORDS } from '../pipeline/batch.js';
 
 export interface PipelineBenchResult {
   readonly files: number;
@@ -179,9 +180,8 @@ async function pass(
   let parseMs = 0;
   let chunk = 0;
   let lastReport = 0;
-  /** The chunk's records, and its events (by position) that come from sampled records. */
+  /** The records of the batch being decoded. */
   const run: RecordText[] = [];
-  const timedEvents = new Set<number>();
   {
     for await (const { file, items } of order === undefined ? inFileOrder(files) : scheduled(files, order)) {
       if (records >= limit) break;
@@ -191,39 +191,36 @@ async function pass(
       const parseFirst = (chunk++ & 1) === 0;
       if (paired && parseFirst) parseMs += timeParse(items);
       // Only the work on the records is timed: reading and cutting the file is the same in
-      // every pass and its cost depends on the disk cache. The chunk is decoded first, then its
-      // events go through the stages together, as `analyze` runs them: decoding and detecting
-      // record by record alternates between large bodies of code and state, and on a machine
-      // whose caches are shared that cost a fifth of the pipeline's speed.
+      // every pass and its cost depends on the disk cache. Each batch is decoded first, then
+      // its events go through the stages, as `analyze` runs them (pipeline/batch.ts).
       const t0 = performance.now();
-      for (const item of items) {
-        if (item.type !== 'record') continue;
-        bytes += item.text.length;
-        run.push({ text: item.text, origin: { path: file, line: item.line } });
+      for (let start = 0; start < items.length; start += BATCH_RECORDS) {
+        const end = Math.min(items.length, start + BATCH_RECORDS);
+        for (let i = start; i < end; i++) {
+          const item = items[i] as SplitItem;
+          if (item.type !== 'record') continue;
+          bytes += item.text.length;
+          run.push({ text: item.text, origin: { path: file, line: item.line } });
+        }
+        decoder.decodeTexts(run, out);
+        run.length = 0;
+        for (let i = 0; i < out.length; i++) {
+          const d = out[i] as Decoded;
+          if (d.type === 'event') events.push(d.event);
+        }
+        records += out.length;
+        eventCount += events.length;
+        if (stages !== undefined) {
+          stages.processBatch(events, found);
+          signals += found.length;
+          // Every event of the batch has its signals by now: its latency is the time since the
+          // chunk's work began (at most one batch's work more than its own).
+          latency?.add((performance.now() - t0) * 1000, events.length);
+        }
+        out.length = 0;
+        events.length = 0;
+        found.length = 0;
       }
-      decoder.decodeTexts(run, out);
-      run.length = 0;
-      for (let i = 0; i < out.length; i++) {
-        const d = out[i] as Decoded;
-        if (d.type !== 'event') continue;
-        // Latency on one record in 16: timing every one would slow the pass it measures.
-        if (latency !== undefined && (d.event.origin.line & 15) === 0) timedEvents.add(events.length);
-        events.push(d.event);
-      }
-      records += out.length;
-      eventCount += events.length;
-      if (stages !== undefined) {
-        let k = 0;
-        stages.processBatch(events, found, () => {
-          if (timedEvents.has(k)) latency?.add((performance.now() - t0) * 1000, 1);
-          k++;
-        });
-        signals += found.length;
-      }
-      out.length = 0;
-      events.length = 0;
-      found.length = 0;
-      timedEvents.clear();
       ms += performance.now() - t0;
       if (paired && !parseFirst) parseMs += timeParse(items);
       if (options.onProgress !== undefined && records - lastReport >= 500_000) {

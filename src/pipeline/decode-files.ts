@@ -9,6 +9,7 @@ import type { VigilEvent } from '../core/event.js';
 import { systemClock, type Clock } from '../core/time.js';
 import { builtinDecoders } from '../sources/index.js';
 import { expandInputs, readInput, type SplitterLimits } from '../transports/file/index.js';
+import { BATCH_RECORDS } from './batch.js';
 import { mergeByTime } from './merge-time.js';
 import { createRecordDecoder, type Decoded, type FormatOption, type RecordText } from './record-decoder.js';
 
@@ -44,21 +45,29 @@ export async function* decodeInputs(paths: readonly string[], options: DecodeOpt
   const readOptions = options.limits === undefined ? {} : { limits: options.limits };
   const decodeFile = async function* (file: string): AsyncGenerator<Decoded[]> {
     for await (const items of readInput(file, readOptions)) {
-      const out: Decoded[] = [];
-      // Records are decoded together (decodeTexts), in runs between the reader's own errors so
-      // that the outcomes keep the input's order.
+      // A read chunk is decoded and handed on in batches of BATCH_RECORDS records (batch.ts), with
+      // the reader's own errors in their place. Records are decoded together (decodeTexts), in
+      // runs between those errors so that the outcomes keep the input's order.
+      let out: Decoded[] = [];
       const run: RecordText[] = [];
+      let records = 0;
       for (const item of items) {
         if (item.type === 'record') {
           run.push({ text: item.text, origin: { path: file, line: item.line } });
-          continue;
+          if (++records < BATCH_RECORDS) continue;
+          decoder.decodeTexts(run, out);
+          run.length = 0;
+          yield out;
+          out = [];
+          records = 0;
+        } else {
+          decoder.decodeTexts(run, out);
+          run.length = 0;
+          out.push({ type: 'error', error: { input: file, line: item.line, code: item.code, message: item.message } });
         }
-        decoder.decodeTexts(run, out);
-        run.length = 0;
-        out.push({ type: 'error', error: { input: file, line: item.line, code: item.code, message: item.message } });
       }
       decoder.decodeTexts(run, out);
-      yield out;
+      if (out.length > 0) yield out;
     }
   };
   if (options.order === 'time' && files.length > 1) {

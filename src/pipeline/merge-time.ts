@@ -9,6 +9,7 @@
  * A k-way merge on the time of each stream's next event, with a binary heap: errors and
  * skipped records pass through as soon as they reach the head of their stream.
  */
+import { BATCH_RECORDS } from './batch.js';
 import type { Decoded } from './record-decoder.js';
 
 interface Head {
@@ -89,7 +90,7 @@ async function fill(h: Head): Promise<boolean> {
 }
 
 /** The items of every stream, merged by event time; batches of up to `batchSize`. */
-export async function* mergeByTime(streams: readonly AsyncIterable<Decoded[]>[], batchSize = 1024): AsyncGenerator<Decoded[]> {
+export async function* mergeByTime(streams: readonly AsyncIterable<Decoded[]>[], batchSize = BATCH_RECORDS): AsyncGenerator<Decoded[]> {
   const heap = new HeadHeap();
   for (let i = 0; i < streams.length; i++) {
     const h: Head = { index: i, it: (streams[i] as AsyncIterable<Decoded[]>)[Symbol.asyncIterator](), batch: [], pos: 0 };

@@ -1,7 +1,7 @@
 /**
- * The stages over a batch (each detection stage over every event, then correlation event by
- * event) give exactly what they give one event at a time: the same signals in the same order,
- * the same threats and attacks, the same evidence callbacks. Real stages (Vigil's rules and
+ * The stages over a batch give exactly what they give one event at a time, however far decoding
+ * runs ahead of them (the process tree learns while decoding, the rules read it): the same
+ * signals in the same order, the same threats and attacks, the same evidence callbacks. Real stages (Vigil's rules and
  * Falco's official ones when beside the repository, intel, baselines, the correlation library)
  * over simulated telemetry with two runtime attacks.
  */
