@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import type { JsonObject } from '../../core/json.js';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simulatedTetragonLines, simulateRuntime } from '../../bench/simulated.js';
+import { isObject } from '../../core/json.js';
+import { decode } from './decode.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { TetragonLineParser } from './line-parser.js';
+import { CORPUS_DIR, tetragonCorpusRecords } from '../../../test/support/corpus.js';
 import { createProcessTree, type ProcessTree } from './process-tree.js';
 import { decodeOk, NSENTER_EXEC, WITH_ANCESTORS } from './test-fixtures.js';
 
@@ -296,6 +305,81 @@ describe('process tree: bounds and loops', () => {
     assert.equal(tree.ancestors('n10').length, 5);
     assert.equal(tree.ancestor('n10', 6), undefined);
   });
+});
+
+describe('process tree: repeated sightings', () => {
+  // The line parser hands on the very same objects for a process and its parent while lines
+  // repeat them, and the tree then skips learning what it learned from them last time. Over
+  // simulated telemetry (many processes, their file and network events, exits), a tree fed
+  // those shared objects must end up, event for event and entry for entry, where a tree fed a
+  // fresh JSON.parse of each line does; also with a table small enough to evict all the time.
+  it('learns a parent that a repeated subject comes with for the first time', () => {
+    // The subject does not name its parent; it is seen alone twice (nothing new the second
+    // time), then with a parent object that was itself seen twice: the parent is news to the
+    // subject, so the repeat is learned in full.
+    const tree = createProcessTree();
+    const subject = { exec_id: 'p', pid: 10, binary: '/bin/p' };
+    const parent = { exec_id: 'q', pid: 9, binary: '/bin/q' };
+    const other = { exec_id: 'x', pid: 11, binary: '/bin/x' };
+    const kprobe = (process: JsonObject, parentObject: JsonObject | undefined, sec: number): JsonObject =>
+      record('process_kprobe', parentObject === undefined ? { process, function_name: 'tcp_connect' } : { process, parent: parentObject, function_name: 'tcp_connect' }, sec);
+    observe(tree, kprobe(subject, undefined, 1));
+    observe(tree, kprobe(subject, undefined, 2));
+    observe(tree, kprobe(other, parent, 3));
+    observe(tree, kprobe(other, parent, 4));
+    assert.equal(tree.get('p')?.parentExecId, undefined);
+    observe(tree, kprobe(subject, parent, 5));
+    assert.equal(tree.get('p')?.parentExecId, 'q');
+    assert.equal(tree.parent('p')?.binary, '/bin/q');
+  });
+
+  for (const maxEntries of [100_000, 150]) {
+    it(`learns repeated objects exactly as fresh parses (table of ${maxEntries})`, async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'vigil-tree-test-'));
+      try {
+        // Real lines first when the corpus is there (ancestors, sparse parents, other event
+        // types), twice over so that they repeat; then the simulated ones.
+        const corpus = existsSync(CORPUS_DIR) ? tetragonCorpusRecords().map((text) => JSON.stringify(JSON.parse(text))) : [];
+        const lines = [...corpus, ...corpus, ...(await simulatedTetragonLines(await simulateRuntime(dir, 6_000), Number.POSITIVE_INFINITY))];
+        const parser = new TetragonLineParser();
+        const shared = createProcessTree({ maxEntries });
+        const fresh = createProcessTree({ maxEntries });
+        const entry = (t: ProcessTree, id: string): unknown => {
+          const r = t.get(id);
+          return r === undefined ? undefined : [r.pid, r.uid, r.binary, r.arguments, r.cwd, r.startTime, r.parentExecId, r.placement, r.node, r.cluster, r.firstSeenMs, r.lastSeenMs, r.exitedMs, t.placementOf(id)];
+        };
+        const seenObjects = new Set<unknown>();
+        const execIds = new Set<string>();
+        let repeats = 0;
+        lines.forEach((line, i) => {
+          const reused = parser.parse(line) ?? JSON.parse(line);
+          const parsed: unknown = JSON.parse(line);
+          assert.ok(isObject(reused) && isObject(parsed));
+          const ctx = { origin: { path: 'tetragon.jsonl', line: i + 1 }, observedMs: 0 };
+          const a = decode(reused, ctx);
+          const b = decode(parsed, ctx);
+          assert.equal(a.ok, b.ok);
+          if (!a.ok || !b.ok) return;
+          const body = reused[a.event.kind] as { process?: { exec_id?: string }; parent?: { exec_id?: string } } | undefined;
+          const proc = body?.process;
+          if (seenObjects.has(proc)) repeats++;
+          seenObjects.add(proc);
+          const ids = [proc?.exec_id, body?.parent?.exec_id].filter((id): id is string => typeof id === 'string');
+          for (const id of ids) execIds.add(id);
+          const ea = shared.observe(a.event);
+          const eb = fresh.observe(b.event);
+          assert.deepEqual([ea.entities, ea.relations], [eb.entities, eb.relations], `line ${i + 1}`);
+          for (const id of ids) assert.deepEqual(entry(shared, id), entry(fresh, id), `line ${i + 1}: ${id}`);
+        });
+        assert.ok(repeats > lines.length / 2, `${repeats} of ${lines.length} lines repeat a process object`);
+        assert.equal(shared.size, fresh.size);
+        assert.equal(shared.watermarkMs, fresh.watermarkMs);
+        for (const id of execIds) assert.deepEqual(entry(shared, id), entry(fresh, id), id);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe('expiry heap', () => {

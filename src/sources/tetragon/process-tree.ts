@@ -38,7 +38,27 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * the map on every sighting (exact least-recently-seen order) was a delete and an insert per
  * process per event, the costliest part of decoding after `JSON.parse`.
  */
-type Entry = Mutable<ProcessRecord> & { seen: boolean };
+type Entry = Mutable<ProcessRecord> & {
+  seen: boolean;
+  /** The last sightings as an event's subject and as its parent that told nothing new (see #repeat). */
+  asSubject?: Sighting;
+  asParent?: Sighting;
+};
+
+/**
+ * A sighting that told an entry nothing new: the parsed object (the Tetragon line parser hands
+ * on the very same object while a line repeats a process's text), the context it came with, and
+ * the facts read from it. Entries are replaced, not changed, when a sighting tells something new,
+ * so while the entry stands, the same object in the same context would be read and learned the
+ * same way again.
+ */
+interface Sighting {
+  readonly o: JsonObject;
+  readonly hint: string | undefined;
+  readonly node: string | undefined;
+  readonly cluster: string | undefined;
+  readonly facts: ProcessFacts;
+}
 
 /** A remembered container's pod and image, marked like the process entries. */
 interface ContainerEntry {
@@ -152,9 +172,16 @@ export class ProcessTree implements SourceState {
   }
 
   #learnEvent(payload: JsonObject, body: JsonObject, timeMs: number): ProcessFacts | undefined {
-    const chain: ProcessFacts[] = [];
     const proc = asObject(body['process']);
     const parent = asObject(body['parent']);
+    const node = asText(payload['node_name']);
+    const cluster = asText(payload['cluster_name']);
+    const plain = body['ancestors'] === undefined;
+    if (proc !== undefined && plain) {
+      const repeated = this.#repeat(proc, parent, node, cluster, timeMs);
+      if (repeated !== undefined) return repeated;
+    }
+    const chain: ProcessFacts[] = [];
     if (proc !== undefined) chain.push(this.#readSubject(proc));
     if (parent !== undefined) chain.push(this.#readRelative(parent));
     const ancestors = asArray(body['ancestors']);
@@ -162,14 +189,52 @@ export class ProcessTree implements SourceState {
       const a = ancestors[i];
       if (isObject(a)) chain.push(this.#readRelative(a));
     }
-    const node = asText(payload['node_name']);
-    const cluster = asText(payload['cluster_name']);
     // Oldest first, so the subject ends up the most recently seen; each links to the next one up
     // when it does not name its parent itself.
+    const parentAt = parent === undefined ? -1 : proc === undefined ? 0 : 1;
     for (let i = chain.length - 1; i >= 0; i--) {
-      this.#learn(chain[i] as ProcessFacts, chain[i + 1]?.execId, node, cluster, timeMs);
+      const facts = chain[i] as ProcessFacts;
+      const hint = chain[i + 1]?.execId;
+      const entry = this.#learn(facts, hint, node, cluster, timeMs);
+      // A sighting that told nothing new is remembered, for the next event that repeats it.
+      if (entry === undefined || !plain) continue;
+      if (i === 0 && proc !== undefined) entry.asSubject = { o: proc, hint, node, cluster, facts };
+      else if (i === parentAt && parent !== undefined) entry.asParent = { o: parent, hint, node, cluster, facts };
     }
     return proc === undefined ? undefined : chain[0];
+  }
+
+  /**
+   * The subject's facts when the event repeats, object for object, a subject and parent that
+   * told the table nothing new last time (a process's file and network events): learning them
+   * again would only refresh the entries' times and marks, which is all this does. Undefined
+   * when the event must be learned in full.
+   */
+  #repeat(proc: JsonObject, parent: JsonObject | undefined, node: string | undefined, cluster: string | undefined, t: number): ProcessFacts | undefined {
+    const id = proc['exec_id'];
+    const subject = typeof id === 'string' ? this.#procs.get(id) : undefined;
+    const s = subject?.asSubject;
+    if (subject === undefined || s === undefined || s.o !== proc || s.node !== node || s.cluster !== cluster) return undefined;
+    let up: Entry | undefined;
+    if (parent !== undefined) {
+      const pid = parent['exec_id'];
+      up = typeof pid === 'string' ? this.#procs.get(pid) : undefined;
+      const p = up?.asParent;
+      if (p === undefined || p.o !== parent || p.node !== node || p.cluster !== cluster || s.hint !== p.facts.execId) return undefined;
+    } else if (s.hint !== undefined) {
+      return undefined;
+    }
+    if (up !== undefined) this.#sighted(up, t);
+    this.#sighted(subject, t);
+    return s.facts;
+  }
+
+  /** A sighting that tells nothing new: the entry's times and marks. */
+  #sighted(e: Entry, t: number): void {
+    if (t < e.firstSeenMs) e.firstSeenMs = t;
+    if (t > e.lastSeenMs) e.lastSeenMs = t;
+    e.seen = true;
+    this.#touchContainer(e.placement?.containerId);
   }
 
   /**
@@ -206,17 +271,15 @@ export class ProcessTree implements SourceState {
     return known?.placement?.podName !== undefined ? readRelative(o) : readProcess(o);
   }
 
-  #learn(f: ProcessFacts, parentHint: string | undefined, node: string | undefined, cluster: string | undefined, t: number): void {
-    if (f.execId === undefined) return;
+  /** Learns a sighting; returns the entry when the sighting told nothing new (it is unchanged). */
+  #learn(f: ProcessFacts, parentHint: string | undefined, node: string | undefined, cluster: string | undefined, t: number): Entry | undefined {
+    if (f.execId === undefined) return undefined;
     const old = this.#procs.get(f.execId);
     if (old !== undefined && tells(f, old, parentHint, node, cluster) === false) {
       // Most sightings repeat what is known (a process's file and network events): only the
       // times and the mark change, and nothing is allocated or moved.
-      if (t < old.firstSeenMs) old.firstSeenMs = t;
-      if (t > old.lastSeenMs) old.lastSeenMs = t;
-      old.seen = true;
-      this.#touchContainer(old.placement?.containerId);
-      return;
+      this.#sighted(old, t);
+      return old;
     }
     // A later sighting's values win; what it omits (field filters, sparse parents) is kept.
     const rec: Entry = {
@@ -236,12 +299,15 @@ export class ProcessTree implements SourceState {
       lastSeenMs: old === undefined ? t : Math.max(old.lastSeenMs, t),
       exitedMs: old?.exitedMs,
       seen: false,
+      asSubject: undefined,
+      asParent: undefined,
     };
     // A changed process goes to the back, as a new one.
     if (old !== undefined) this.#procs.delete(f.execId);
     this.#procs.set(f.execId, rec);
     if (this.#procs.size > this.#max) evictUnseen(this.#procs);
     this.#rememberContainer(rec.placement);
+    return undefined;
   }
 
   /** Marks a remembered container as seen (see Entry). */
