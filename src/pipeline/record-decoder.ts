@@ -59,10 +59,17 @@ export function createRecordDecoder(options: RecordDecoderOptions) {
     if (p !== undefined) parsers.push(p);
   }
 
+  // The last decoder's state, kept apart: a run of records is almost always of one source.
+  let lastDecoder: SourceDecoder | undefined;
+  let lastState: SourceState | undefined;
+
   function stateOf(d: SourceDecoder): SourceState | undefined {
     if (options.withState === false) return undefined;
+    if (d === lastDecoder) return lastState;
     if (!states.has(d)) states.set(d, options.states?.get(d) ?? d.createState?.());
-    return states.get(d);
+    lastDecoder = d;
+    lastState = states.get(d);
+    return lastState;
   }
 
   function pick(record: JsonObject, input: string): SourceDecoder | undefined {

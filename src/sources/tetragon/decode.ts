@@ -8,7 +8,7 @@ import { parseTime, type EventTime } from '../../core/time.js';
 import { actionFor } from './action.js';
 import { scanArgs, type ArgScan } from './args.js';
 import { AGENT_EVENT_TYPES, MAX_ANCESTORS, PROCESS_EVENT_TYPES, TEST_EVENT_TYPE } from './constants.js';
-import { eventKeys } from './detect.js';
+import { eventKey, eventKeys, SEVERAL_KEYS } from './detect.js';
 import { addFile, addNode, addRelative, addRemoteIp, addSubject } from './entities.js';
 import { readProcess, readRelative, type ProcessFacts } from './process-fields.js';
 
@@ -53,10 +53,9 @@ function readTime(record: JsonObject): EventTime | Failure {
 }
 
 function readEnvelope(record: JsonObject): Envelope | Failure {
-  const keys = eventKeys(record);
-  const [type] = keys;
+  const type = eventKey(record);
   if (type === undefined) return fail('RECORD_UNRECOGNISED', 'no Tetragon event key (process_exec, process_kprobe, ...)');
-  if (keys.length > 1) return fail('RECORD_UNRECOGNISED', `several Tetragon event keys in one record: ${keys.slice(0, 4).join(', ')}`);
+  if (type === SEVERAL_KEYS) return fail('RECORD_UNRECOGNISED', `several Tetragon event keys in one record: ${eventKeys(record).slice(0, 4).join(', ')}`);
   const body = record[type];
   if (!isObject(body)) return fail('FIELD_TYPE', `${type} must be an object, got ${typeName(body)}`, type);
   const time = readTime(record);

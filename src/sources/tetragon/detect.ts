@@ -17,6 +17,20 @@ function isEventKey(key: string, record: JsonObject): boolean {
   return key.startsWith(PROCESS_PREFIX) && isObject(record[key]) && hasEnvelope(record);
 }
 
+/** What `eventKey` returns for a record with more than one event key. */
+export const SEVERAL_KEYS: unique symbol = Symbol('several Tetragon event keys');
+
+/** The record's one event key: undefined without any, SEVERAL_KEYS with more (no list is made). */
+export function eventKey(record: JsonObject): string | undefined | typeof SEVERAL_KEYS {
+  let found: string | undefined;
+  for (const key in record) {
+    if (!isEventKey(key, record)) continue;
+    if (found !== undefined) return SEVERAL_KEYS;
+    found = key;
+  }
+  return found;
+}
+
 /** The event keys of a record; a valid export line has exactly one. */
 export function eventKeys(record: JsonObject): string[] {
   const keys: string[] = [];
@@ -32,9 +46,5 @@ export function eventKeys(record: JsonObject): string[] {
  * records.
  */
 export function detect(record: JsonObject): boolean {
-  let count = 0;
-  for (const key in record) {
-    if (isEventKey(key, record) && ++count > 1) return false;
-  }
-  return count === 1;
+  return typeof eventKey(record) === 'string';
 }
