@@ -26,12 +26,12 @@ import type { VigilEvent } from '../core/event.js';
 import type { Signal } from '../core/signal.js';
 import type { CorrelationEngine } from '../correlate/engine.js';
 import { Stages, type SignalDetector } from '../service/stages.js';
+import { BATCH_RECORDS } from '../pipeline/batch.js';
 import { createRecordDecoder, type Decoded, type RecordText } from '../pipeline/record-decoder.js';
 import { builtinDecoders } from '../sources/index.js';
 import { tetragonDecoder, type ProcessTree } from '../sources/tetragon/index.js';
 import { expandInputs, readInput, type SplitItem } from '../transports/file/index.js';
 import { LatencyHistogram } from './latency.js';
-import { BATCH_RECORDS } from '../pipeline/batch.js';
 
 export interface PipelineBenchResult {
   readonly files: number;

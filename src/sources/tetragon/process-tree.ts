@@ -50,7 +50,9 @@ type Entry = Mutable<ProcessRecord> & {
  * on the very same object while a line repeats a process's text), the context it came with, and
  * the facts read from it. Entries are replaced, not changed, when a sighting tells something new,
  * so while the entry stands, the same object in the same context would be read and learned the
- * same way again.
+ * same way again. The object is the one the line parser keeps for the process (while it keeps
+ * it), so holding it here costs little; it goes when the process exits or the next sighting
+ * brings another.
  */
 interface Sighting {
   readonly o: JsonObject;
@@ -336,6 +338,10 @@ export class ProcessTree implements SourceState {
     const rec = this.#procs.get(execId);
     if (rec === undefined || rec.exitedMs !== undefined) return;
     rec.exitedMs = t;
+    // Its last sightings hold parsed records: an exited process's few trailing events are
+    // learned in full, and the records are not kept for its grace period.
+    rec.asSubject = undefined;
+    rec.asParent = undefined;
     this.#exits.push({ at: t + this.#grace, key: execId });
     if (this.#exits.length > 2 * this.#max + 1024) this.#exits.retain((e) => this.#isCurrent(e.key, e.at));
   }
