@@ -1,5 +1,6 @@
 import type { SourceState } from '../../core/decoder.js';
 import type { VigilEvent } from '../../core/event.js';
+import { ClockMap, type ClockEntry } from '../../core/clock-map.js';
 import { canonicalContainerId } from '../../core/entity.js';
 import { asArray, asObject, asText, isObject, obj, type JsonObject } from '../../core/json.js';
 import { MAX_ANCESTORS } from './constants.js';
@@ -22,7 +23,7 @@ export interface ProcessRecord extends ProcessFacts {
 export interface ProcessTreeOptions {
   /** How long (event time) an exited process stays, for kprobes that trail its exit. Default 60 s. */
   readonly exitGraceMs?: number;
-  /** Most processes held; the least recently seen go first (approximately: see `evictUnseen`). Default 100 000. */
+  /** Most processes held; the least recently seen go first (approximately: CLOCK, core/clock-map.ts). Default 100 000. */
   readonly maxEntries?: number;
   /** Most containers whose pod is remembered. Default 10 000. */
   readonly maxContainers?: number;
@@ -33,13 +34,12 @@ export interface ProcessTreeOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * A table entry: the record, and whether it was seen since eviction last passed over it. Most
- * sightings repeat what is known, and marking the entry is all they do: moving it to the back of
- * the map on every sighting (exact least-recently-seen order) was a delete and an insert per
- * process per event, the costliest part of decoding after `JSON.parse`.
+ * A table entry: the record, and whether it was seen since eviction last passed over it (CLOCK,
+ * core/clock-map.ts). Most sightings repeat what is known, and marking the entry is all they do:
+ * moving it to the back of the order on every sighting (exact least-recently-seen order) was a
+ * delete and an insert per process per event, the costliest part of decoding after `JSON.parse`.
  */
-type Entry = Mutable<ProcessRecord> & {
-  seen: boolean;
+type Entry = Mutable<ProcessRecord> & ClockEntry & {
   /** The last sightings as an event's subject and as its parent that told nothing new (see #repeat). */
   asSubject?: Sighting;
   asParent?: Sighting;
@@ -63,9 +63,8 @@ interface Sighting {
 }
 
 /** A remembered container's pod and image, marked like the process entries. */
-interface ContainerEntry {
+interface ContainerEntry extends ClockEntry {
   placement: Placement;
-  seen: boolean;
 }
 
 /**
@@ -75,8 +74,8 @@ interface ContainerEntry {
  * watermark is the latest event time observed) and the table never holds more than `maxEntries`.
  */
 export class ProcessTree implements SourceState {
-  readonly #procs = new Map<string, Entry>();
-  readonly #containers = new Map<string, ContainerEntry>();
+  readonly #procs = new ClockMap<Entry>();
+  readonly #containers = new ClockMap<ContainerEntry>();
   readonly #exits = new ExpiryHeap();
   readonly #grace: number;
   readonly #max: number;
@@ -301,13 +300,13 @@ export class ProcessTree implements SourceState {
       lastSeenMs: old === undefined ? t : Math.max(old.lastSeenMs, t),
       exitedMs: old?.exitedMs,
       seen: false,
+      clock: 0,
       asSubject: undefined,
       asParent: undefined,
     };
     // A changed process goes to the back, as a new one.
-    if (old !== undefined) this.#procs.delete(f.execId);
     this.#procs.set(f.execId, rec);
-    if (this.#procs.size > this.#max) evictUnseen(this.#procs);
+    if (this.#procs.size > this.#max) this.#procs.evictUnseen();
     this.#rememberContainer(rec.placement);
     return undefined;
   }
@@ -328,10 +327,9 @@ export class ProcessTree implements SourceState {
         known.seen = true;
         return;
       }
-      this.#containers.delete(p.containerId);
     }
-    this.#containers.set(p.containerId, { placement: merged, seen: false });
-    if (this.#containers.size > this.#maxContainers) evictUnseen(this.#containers);
+    this.#containers.set(p.containerId, { placement: merged, seen: false, clock: 0 });
+    if (this.#containers.size > this.#maxContainers) this.#containers.evictUnseen();
   }
 
   #markExited(execId: string, t: number): void {
@@ -359,26 +357,6 @@ export class ProcessTree implements SourceState {
       if (this.#isCurrent(e.key, e.at)) this.#procs.delete(e.key);
     }
   }
-}
-
-/**
- * Drops the oldest entry not seen since eviction last passed over it (the CLOCK approximation of
- * least recently seen): an entry seen since goes to the back, unmarked. Each pass unmarks what it
- * skips, so an eviction costs one step on average.
- */
-function evictUnseen<T extends { seen: boolean }>(map: Map<string, T>): void {
-  for (let steps = map.size; steps > 0; steps--) {
-    const first = map.entries().next();
-    if (first.done === true) return;
-    const [key, entry] = first.value;
-    map.delete(key);
-    if (!entry.seen) return;
-    entry.seen = false;
-    map.set(key, entry);
-  }
-  // Every entry was seen since the last pass: the oldest goes.
-  const oldest = map.keys().next();
-  if (oldest.done !== true) map.delete(oldest.value);
 }
 
 /** A fresh, empty process table (one per run). */
