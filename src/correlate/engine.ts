@@ -102,7 +102,11 @@ export class CorrelationEngine {
   readonly #otherSignalSteps: { rule: CorrelationRule; step: Step }[] = [];
   readonly #threatSteps: { rule: CorrelationRule; step: Step }[] = [];
   readonly #eventSteps = new Map<string, { rule: CorrelationRule; step: Step }[]>();
+  /** The event steps of each binding's source, by the binding's position (read per event). */
+  readonly #eventStepsOf: ({ rule: CorrelationRule; step: Step }[] | undefined)[];
   readonly #untils: { rule: CorrelationRule; matcher: Matcher }[] = [];
+  /** Whether some rule ends its partial matches on a raw event (worked out once: read per event). */
+  readonly #eventUntils: boolean;
   /** Per rule (by index), its keys' states, least recently touched first. */
   readonly #states: (Map<string, KeyState> | undefined)[] = [];
   #keyCount = 0;
@@ -154,6 +158,8 @@ export class CorrelationEngine {
         }
       }
     }
+    this.#eventUntils = this.#untils.some((u) => u.matcher.kind === 'event');
+    this.#eventStepsOf = bindings.map((b) => this.#eventSteps.get(b.name));
   }
 
   /** Whether any rule reads raw events (then every event should be passed to `event`). */
@@ -161,10 +167,6 @@ export class CorrelationEngine {
     return this.#eventSteps.size > 0 || this.#eventUntils;
   }
 
-  /** Whether some rule ends its partial matches on a raw event. */
-  get #eventUntils(): boolean {
-    return this.#untils.some((u) => u.matcher.kind === 'event');
-  }
 
   /**
    * An event's relations for the identity graph. Kubernetes audit and CloudTrail events say who
@@ -210,9 +212,9 @@ export class CorrelationEngine {
     if (this.#eventSteps.size === 0 && !this.#eventUntils) return;
     this.#advance(event.timeMs);
     let input: Input | undefined;
-    for (const b of this.#bindings) {
-      const steps = this.#eventSteps.get(b.name);
-      if (steps === undefined || !b.accepts(event)) continue;
+    for (let i = 0; i < this.#bindings.length; i++) {
+      const steps = this.#eventStepsOf[i];
+      if (steps === undefined || !(this.#bindings[i] as SourceBinding<VigilEvent>).accepts(event)) continue;
       for (const x of steps) {
         if (x.step.matcher.kind !== 'event' || !x.step.matcher.predicate(event)) continue;
         input ??= eventInput(event);
