@@ -76,6 +76,8 @@ export class IntelDetector {
   readonly #sport: FieldSpec<VigilEvent> | undefined;
   readonly #cmdline: FieldSpec<VigilEvent> | undefined;
   readonly #commands = new Map<string, Hit[]>();
+  /** The current event's matches (see detect). */
+  readonly #hits: Hit[] = [];
   #commandsOf: IndicatorIndex | undefined;
   readonly #ctSrcip: FieldSpec<VigilEvent> | undefined;
   readonly #kaSourceips: FieldSpec<VigilEvent> | undefined;
@@ -94,7 +96,8 @@ export class IntelDetector {
   detect(e: VigilEvent): Signal[] {
     const index = this.#index();
     if (index.size === 0) return NONE;
-    const hits: Hit[] = [];
+    // One list for every event (most match nothing): emptied when the event is done.
+    const hits = this.#hits;
     switch (e.source) {
       case 'tetragon': {
         // LSM hooks with IMA measurement carry the file's hash (`sha256:…`).
@@ -125,13 +128,18 @@ export class IntelDetector {
         break;
       }
     }
-    return hits.length === 0 ? NONE : hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
+    if (hits.length === 0) return NONE;
+    const out = hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
+    hits.length = 0;
+    return out;
   }
 
   #destination(hits: Hit[], index: IndicatorIndex, ip: string | undefined, port: number | undefined): void {
     if (ip === undefined) return;
     add(hits, 'destination', ip, index.address(ip));
-    if (port !== undefined && !isPrivateIpv4(ip)) add(hits, 'port', `${ip}:${port}`, index.port(port));
+    if (port === undefined || isPrivateIpv4(ip)) return;
+    const found = index.port(port);
+    if (found.length > 0) add(hits, 'port', `${ip}:${port}`, found);
   }
 
   /**
