@@ -129,9 +129,8 @@ export class IntelDetector {
       }
     }
     if (hits.length === 0) return NONE;
-    const out = hits.map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
-    hits.length = 0;
-    return out;
+    // Taken out first, so the list is empty for the next event whatever happens here.
+    return hits.splice(0).map((h) => this.#signal(e, h.kind, h.observable, h.indicator));
   }
 
   #destination(hits: Hit[], index: IndicatorIndex, ip: string | undefined, port: number | undefined): void {
