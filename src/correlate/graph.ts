@@ -6,11 +6,12 @@
  * signal names its pod and node, and the graph finds the node's instance and the sessions
  * CloudTrail shows acting for it.
  *
- * Bounded: at most `maxNodes` entities (the least recently stated go first, half of them at a
- * time) and a few dozen links each; walks go only through identity and placement relations
+ * Bounded: at most `maxNodes` entities (the least recently stated go first, approximately:
+ * CLOCK) and a few dozen links each; walks go only through identity and placement relations
  * (placement only upward), never through hubs that join everything (a cluster, an account, an
  * image, a uid, an address).
  */
+import { ClockMap, type ClockEntry } from '../core/clock-map.js';
 import type { Entity, EntityType, Relation, RelationKind } from '../core/entity.js';
 
 /** Relations that say "the same actor, seen at another layer". */
@@ -32,7 +33,7 @@ interface Link {
   readonly forward: boolean;
 }
 
-interface GraphNode {
+interface GraphNode extends ClockEntry {
   entity: Entity | undefined;
   readonly links: Map<string, Link>;
 }
@@ -43,27 +44,21 @@ function typeOf(key: string): string {
 
 export class IdentityGraph {
   /**
-   * The entities in two generations of at most half the bound each: entities are stated into
-   * the young one (one found in the old one moves over), and when the young one is full the old
-   * one is dropped whole. Not one `Map` kept in least-recent order: moving an entry to the back
-   * and deleting the front leaves deleted slots that V8 walks over to find the front, until the
-   * table is rebuilt; full at 200 000 entities, a statement cost 66 µs (1.1 – 1.4 µs now), and
-   * a run that filled the graph slowed to a crawl.
+   * The entities, evicted with CLOCK when over the bound (core/clock-map.ts): an entity stated
+   * again is marked, not moved. One `Map` kept in least-recent order, moving an entry to the
+   * back on every statement and deleting the front when full, made V8 walk the deleted slots to
+   * find the front: full at 200 000 entities, a statement cost 66 µs, and a run that filled the
+   * graph slowed to a crawl.
    */
-  #young = new Map<string, GraphNode>();
-  #old = new Map<string, GraphNode>();
-  readonly #half: number;
+  readonly #nodes = new ClockMap<GraphNode>();
+  readonly #maxNodes: number;
 
   constructor(options: { readonly maxNodes?: number } = {}) {
-    this.#half = Math.max(1, Math.floor((options.maxNodes ?? 200_000) / 2));
+    this.#maxNodes = Math.max(1, options.maxNodes ?? 200_000);
   }
 
   get size(): number {
-    return this.#young.size + this.#old.size;
-  }
-
-  #get(key: string): GraphNode | undefined {
-    return this.#young.get(key) ?? this.#old.get(key);
+    return this.#nodes.size;
   }
 
   /** Learns the relations one event states (both directions: a walk follows either). */
@@ -78,16 +73,13 @@ export class IdentityGraph {
   }
 
   #link(from: string, to: string, link: Link, entity: Entity | undefined): void {
-    let n = this.#young.get(from);
+    let n = this.#nodes.get(from);
     if (n === undefined) {
-      n = this.#old.get(from);
-      if (n === undefined) n = { entity, links: new Map() };
-      else this.#old.delete(from);
-      this.#young.set(from, n);
-      if (this.#young.size >= this.#half) {
-        this.#old = this.#young;
-        this.#young = new Map();
-      }
+      n = { entity, links: new Map(), seen: false, clock: 0 };
+      this.#nodes.set(from, n);
+      if (this.#nodes.size > this.#maxNodes) this.#nodes.evictUnseen();
+    } else {
+      n.seen = true;
     }
     if (entity !== undefined) n.entity = entity;
     if (n.links.get(to)?.forward === true) return;
@@ -101,16 +93,16 @@ export class IdentityGraph {
    */
   reach(start: readonly string[], type: EntityType, depth = 4): Entity[] {
     const seen = new Set<string>(start);
-    let frontier = start.filter((k) => this.#get(k) !== undefined);
+    let frontier = start.filter((k) => this.#nodes.get(k) !== undefined);
     const found: Entity[] = [];
     for (let d = 0; d < depth && frontier.length > 0; d++) {
       const next: string[] = [];
       for (const k of frontier) {
-        for (const [to, link] of this.#get(k)?.links ?? []) {
+        for (const [to, link] of this.#nodes.get(k)?.links ?? []) {
           if (seen.has(to) || (!link.forward && UPWARD_ONLY.has(link.kind))) continue;
           seen.add(to);
           if (typeOf(to) === type) {
-            const e = this.#get(to)?.entity;
+            const e = this.#nodes.get(to)?.entity;
             found.push(e ?? { type, id: to.slice(type.length + 1), name: to.slice(type.length + 1) });
           } else {
             next.push(to);
