@@ -22,10 +22,9 @@ const SLACK = 1024;
 
 export class ClockMap<V extends ClockEntry> {
   readonly #map = new Map<string, V>();
-  /** Keys in order from `#head`; position `#base + i` is `#keys[i]`. */
+  /** Keys in order, from `#head` on (an entry's `clock` is its index here). */
   #keys: string[] = [];
   #head = 0;
-  #base = 0;
 
   get size(): number {
     return this.#map.size;
@@ -64,7 +63,7 @@ export class ClockMap<V extends ClockEntry> {
   }
 
   #push(key: string, entry: V): void {
-    entry.clock = this.#base + this.#keys.length;
+    entry.clock = this.#keys.length;
     this.#keys.push(key);
     // Compacted when stale positions outnumber the live ones, or the taken ones fill half the queue.
     const pending = this.#keys.length - this.#head;
@@ -77,7 +76,7 @@ export class ClockMap<V extends ClockEntry> {
     while (this.#head < keys.length) {
       const at = this.#head++;
       const key = keys[at] as string;
-      if (this.#map.get(key)?.clock === this.#base + at) return key;
+      if (this.#map.get(key)?.clock === at) return key;
     }
     return undefined;
   }
@@ -89,12 +88,11 @@ export class ClockMap<V extends ClockEntry> {
     for (let i = this.#head; i < keys.length; i++) {
       const key = keys[i] as string;
       const entry = this.#map.get(key);
-      if (entry?.clock !== this.#base + i) continue;
+      if (entry?.clock !== i) continue;
       entry.clock = live.length;
       live.push(key);
     }
     this.#keys = live;
     this.#head = 0;
-    this.#base = 0;
   }
 }
