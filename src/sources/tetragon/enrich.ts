@@ -1,5 +1,5 @@
 import { EntitySet, entityKey, type Entity, type Relation } from '../../core/entity.js';
-import { isObject } from '../../core/json.js';
+import { asText, isObject, type JsonObject } from '../../core/json.js';
 import { MAX_ANCESTORS } from './constants.js';
 import { toPlainEvent, type VigilEvent } from '../../core/event.js';
 import { addNode, addPlacement, addRelative, processEntity } from './entities.js';
@@ -92,9 +92,43 @@ export function enrichEvent(event: VigilEvent, tree: ProcessLookup, subject: Pro
   if (execId === undefined) return event;
   const known = tree.placementOf(execId);
   const place = placementAdds(known, subject.placement) ? known : undefined;
-  // The common case, decided from the record itself so the event's entities are not extracted:
-  // they are extracted on first read, and most events are never read for them.
-  if (place === undefined && namesEverything(event)) return event;
+  // The common cases, decided from the record and the table so the event's entities are not
+  // extracted: they are extracted on first read, and most events are never read for them.
+  if (place === undefined && (namesEverything(event) || nothingToAdd(event, tree, execId))) return event;
+  return enrichFully(event, tree, execId, known, place);
+}
+
+/**
+ * Whether enrichment would add nothing to an event whose record does not name everything (no
+ * parent object: a node agent's own events, whose parent Tetragon does not report): the node is
+ * named or the table knows none, the subject names its binary, a parent named by id is not known
+ * with a binary, and the table knows no parent the record does not name. Conservative: false
+ * sends the event through `enrichFully`, which decides.
+ */
+export function nothingToAdd(event: VigilEvent, tree: ProcessLookup, execId: string): boolean {
+  const payload = event.payload;
+  if (!isObject(payload)) return false;
+  const body = payload[event.kind];
+  if (!isObject(body) || body['ancestors'] !== undefined || !hasBinary(body['process'])) return false;
+  const proc = body['process'] as JsonObject;
+  const rec = tree.get(execId);
+  if (asText(payload['node_name']) === undefined && rec?.node !== undefined) return false;
+  const parentObject = body['parent'];
+  let namesParent: boolean;
+  if (isObject(parentObject)) {
+    if (!hasBinary(parentObject)) return false;
+    namesParent = asText(parentObject['exec_id']) !== undefined;
+  } else {
+    const parentId = asText(proc['parent_exec_id']);
+    if (parentId !== undefined && (parentId === execId || tree.get(parentId)?.binary !== undefined)) return false;
+    namesParent = parentId !== undefined;
+  }
+  const up = rec?.parentExecId;
+  return namesParent || up === undefined || up === execId || tree.get(up) === undefined;
+}
+
+/** What enrichEvent adds, worked out from the event's entities (see enrichEvent). */
+export function enrichFully(event: VigilEvent, tree: ProcessLookup, execId: string, known: Placement | undefined, place: Placement | undefined): VigilEvent {
   const rec = tree.get(execId);
   const subjectKey = entityKey({ type: 'process', id: execId });
   const nodeEntity = event.entities.find((e) => e.type === 'node');
